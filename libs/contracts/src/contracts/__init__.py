@@ -1,0 +1,1 @@
+"""Integration events: one module per producing service, pydantic only."""

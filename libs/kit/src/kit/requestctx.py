@@ -1,0 +1,31 @@
+"""Request and correlation ids carried across HTTP calls and AMQP messages."""
+
+import uuid
+from contextvars import ContextVar
+
+import structlog
+
+REQUEST_ID_HEADER = "X-Request-ID"
+
+_request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex
+
+
+def current_request_id() -> str | None:
+    return _request_id.get()
+
+
+def bind_request_id(request_id: str) -> None:
+    """Make `request_id` the id of the current task: logs, outgoing calls and events carry it."""
+    _request_id.set(request_id)
+    structlog.contextvars.bind_contextvars(request_id=request_id)
+
+
+def clean_request_id(raw: str | None) -> str:
+    """Accept a caller's id only when it is short and plain; otherwise mint one."""
+    if raw and len(raw) <= 64 and all(c.isalnum() or c in "-_." for c in raw):
+        return raw
+    return new_request_id()

@@ -1,0 +1,26 @@
+"""Settings shared by every service, read from `OCMS_*` environment variables."""
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """Base settings; a service subclasses it to add its own fields."""
+
+    model_config = SettingsConfigDict(env_prefix="OCMS_", extra="ignore")
+
+    service_name: str = "ocms"
+    log_level: str = "INFO"
+    database_url: str = "postgresql+asyncpg://localhost/ocms"
+    migration_database_url: str | None = None
+    db_pool_size: int = 10
+    amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/ocms"
+    identity_url: str = "http://127.0.0.1:8001"
+    token_issuer: str = "ocms-identity"
+    token_audience: str = "ocms-services"
+    # Shared secret on identity's /internal endpoints: only the gateway calls them.
+    internal_key: str = Field(default="dev-internal-key", repr=False)
+    http_timeout_seconds: float = 5.0
+    outbox_poll_seconds: float = 1.0
+    consumer_max_attempts: int = 5
+    consumer_retry_base_seconds: float = 1.0
