@@ -68,7 +68,9 @@ def create_service_app(
                 stack.push_async_callback(app.state.db.dispose)
                 app.state.readiness_checks["database"] = health.database_check(app.state.db)
             if with_broker:
-                app.state.readiness_checks["broker"] = health.broker_check(settings.amqp_url)
+                probe = health.broker_check(settings.amqp_url)
+                stack.push_async_callback(probe.aclose)
+                app.state.readiness_checks["broker"] = probe
             app.state.verifier = verifier or TokenVerifier(
                 jwks_url(settings),
                 issuer=settings.token_issuer,

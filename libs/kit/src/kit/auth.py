@@ -109,7 +109,9 @@ class TokenVerifier:
             except (httpx.HTTPError, jwt.PyJWTError, ValueError) as exc:
                 log.warning("jwks.fetch_failed", error_type=type(exc).__name__)
                 if not self._keys:
-                    raise Unauthorized("Cannot verify tokens right now", code="jwks_unavailable") from exc
+                    raise Unauthorized(
+                        "Cannot verify tokens right now", code="jwks_unavailable"
+                    ) from exc
                 return
             self._keys = {k.key_id: k for k in keyset.keys if k.key_id}
             self._fetched_at = time.monotonic()

@@ -49,7 +49,13 @@ class Scope(StrEnum):
 class Database:
     def __init__(self, url: str, *, pool_size: int = 10, echo: bool = False) -> None:
         self.engine: AsyncEngine = create_async_engine(
-            url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, echo=echo
+            url,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_pre_ping=True,
+            echo=echo,
+            # Statement parameters hold personal data; errors must not carry them into logs.
+            hide_parameters=True,
         )
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
 
@@ -89,13 +95,16 @@ async def set_context(
 
 
 _SET_CONTEXT = text(
-    "SELECT set_config('app.agency_id', :agency_id, true), set_config('app.user_id', :user_id, true),"
+    "SELECT set_config('app.agency_id', :agency_id, true),"
+    " set_config('app.user_id', :user_id, true),"
     " set_config('app.role', :role, true), set_config('app.programs', :programs, true),"
     " set_config('app.scope', :scope, true)"
 )
 
 
-async def _request_db(request: Request, principal: OptionalPrincipal) -> AsyncIterator[AsyncSession]:
+async def _request_db(
+    request: Request, principal: OptionalPrincipal
+) -> AsyncIterator[AsyncSession]:
     database: Database = request.app.state.db
     async with database.transaction(principal) as db:
         yield db

@@ -122,7 +122,11 @@ async def _on_domain_error(_: Request, exc: Exception) -> JSONResponse:
 async def _on_validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     fields = [
-        {"field": _field_name(e.get("loc", ())), "message": str(e.get("msg")), "type": str(e.get("type"))}
+        {
+            "field": _field_name(e.get("loc", ())),
+            "message": str(e.get("msg")),
+            "type": str(e.get("type")),
+        }
         for e in exc.errors()
     ]
     names = ", ".join(sorted({f["field"] for f in fields}))

@@ -9,8 +9,13 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, ge
 REQUESTS = Counter("ocms_http_requests_total", "HTTP requests", ["method", "route", "status"])
 LATENCY = Histogram("ocms_http_request_seconds", "HTTP request latency", ["method", "route"])
 OUTBOX_PENDING = Gauge("ocms_outbox_pending", "Outbox events not yet confirmed by the broker")
-OUTBOX_OLDEST_AGE = Gauge("ocms_outbox_oldest_age_seconds", "Age of the oldest pending outbox event")
-CONSUMED = Counter("ocms_consumer_messages_total", "Consumed messages by outcome", ["queue", "outcome"])
+OUTBOX_OLDEST_AGE = Gauge(
+    "ocms_outbox_oldest_age_seconds", "Age of the oldest pending outbox event"
+)
+OUTBOX_PUBLISHED = Counter("ocms_outbox_published_total", "Outbox events confirmed by the broker")
+CONSUMED = Counter(
+    "ocms_consumer_messages_total", "Consumed messages by outcome", ["queue", "outcome"]
+)
 
 
 def route_template(request: Request) -> str:

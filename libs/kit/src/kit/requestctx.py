@@ -1,6 +1,8 @@
 """Request and correlation ids carried across HTTP calls and AMQP messages."""
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 import structlog
@@ -29,3 +31,14 @@ def clean_request_id(raw: str | None) -> str:
     if raw and len(raw) <= 64 and all(c.isalnum() or c in "-_." for c in raw):
         return raw
     return new_request_id()
+
+
+@contextmanager
+def bound_request_id(request_id: str) -> Iterator[None]:
+    """`request_id` is the current id inside the block only (a consumed message, a job)."""
+    token = _request_id.set(request_id)
+    try:
+        with structlog.contextvars.bound_contextvars(request_id=request_id):
+            yield
+    finally:
+        _request_id.reset(token)

@@ -24,3 +24,8 @@ class ServiceSettings(BaseSettings):
     outbox_poll_seconds: float = 1.0
     consumer_max_attempts: int = 5
     consumer_retry_base_seconds: float = 1.0
+    consumer_prefetch: int = 20
+    # Published outbox rows are kept this long (to answer "was it sent, when?").
+    outbox_retention_days: float = 7.0
+    # Workers serve Prometheus metrics on this port when set (they have no HTTP app).
+    worker_metrics_port: int | None = None
