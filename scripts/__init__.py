@@ -1,0 +1,1 @@
+"""Machinery behind `make up` / `make test` (infra checks, databases, process stack, tools)."""
