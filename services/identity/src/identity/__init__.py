@@ -1,0 +1,1 @@
+"""OCMS identity: agencies, programs, staff, roles, funders, partnerships, login, MFA, JWKS."""

@@ -1,0 +1,1 @@
+"""Agencies: created by a platform admin together with their first agency admin."""

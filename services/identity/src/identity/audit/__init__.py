@@ -1,0 +1,1 @@
+"""The agency admin's view of authentication and staff-administration events."""

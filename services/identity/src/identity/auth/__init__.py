@@ -1,0 +1,1 @@
+"""Sign-in: sessions, service tokens, throttling, TOTP, password change and reset."""

@@ -1,0 +1,1 @@
+"""Funders and the funding agreements of an agency's programs."""

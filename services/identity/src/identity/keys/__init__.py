@@ -1,0 +1,1 @@
+"""Token signing keys: creation, rotation, JWKS (`python -m identity.keys rotate`)."""

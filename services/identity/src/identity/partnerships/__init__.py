@@ -1,0 +1,1 @@
+"""Trusted partnerships between agencies: propose, accept, decline, revoke."""

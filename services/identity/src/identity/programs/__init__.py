@@ -1,0 +1,1 @@
+"""Programs of an agency (Settlement Services, Employment Services...)."""

@@ -1,0 +1,1 @@
+"""Staff users: roles, program membership, who reports to whom, (de)activation."""
