@@ -1,0 +1,1 @@
+"""OCMS gateway: the single entry in front of every service."""
