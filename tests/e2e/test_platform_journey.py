@@ -7,19 +7,20 @@ from collections.abc import Iterator
 import pyotp
 import pytest
 
+from scripts.stack import StackInfo
 from tests.e2e.demo import AGENCY_ADMIN, DEMO_PASSWORD
 from tests.e2e.gateway_client import SESSION_COOKIE, GatewayClient
 
 
 @pytest.fixture
-def admin(stack) -> Iterator[GatewayClient]:  # type: ignore[no-untyped-def]
+def admin(stack: StackInfo) -> Iterator[GatewayClient]:
     client = GatewayClient(stack.gateway_url)
     assert client.login(AGENCY_ADMIN, DEMO_PASSWORD).status_code == 200
     yield client
     client.close()
 
 
-def test_login_sets_an_httponly_cookie_and_gives_the_browser_no_token(stack) -> None:  # type: ignore[no-untyped-def]
+def test_login_sets_an_httponly_cookie_and_gives_the_browser_no_token(stack: StackInfo) -> None:
     client = GatewayClient(stack.gateway_url)
     response = client.login(AGENCY_ADMIN, DEMO_PASSWORD)
     assert response.status_code == 200, response.text
@@ -37,7 +38,7 @@ def test_login_sets_an_httponly_cookie_and_gives_the_browser_no_token(stack) -> 
     assert client.get("/api/identity/me").status_code == 401
 
 
-def test_wrong_password_is_refused_without_saying_which_part_was_wrong(stack) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_password_is_refused_without_saying_which_part_was_wrong(stack: StackInfo) -> None:
     client = GatewayClient(stack.gateway_url)
     wrong = client.login(AGENCY_ADMIN, "not-the-password-at-all")
     unknown = client.login(f"nobody-{uuid.uuid4().hex[:6]}@example.org", "not-the-password")
@@ -46,7 +47,9 @@ def test_wrong_password_is_refused_without_saying_which_part_was_wrong(stack) ->
     assert client.session is None
 
 
-def test_admin_creates_program_and_caseworker_who_enrols_totp(admin: GatewayClient, stack) -> None:  # type: ignore[no-untyped-def]
+def test_admin_creates_program_and_caseworker_who_enrols_totp(
+    admin: GatewayClient, stack: StackInfo
+) -> None:
     suffix = uuid.uuid4().hex[:6]
     program = admin.post(
         "/api/identity/programs",

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import asyncpg
 import pytest
 
+from scripts.stack import StackInfo
 from tests.e2e.demo import DEMO_PASSWORD, PLATFORM_ADMIN
 from tests.e2e.gateway_client import GatewayClient
 
@@ -40,11 +41,11 @@ WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
 """
 
 
-def _services(stack) -> list[str]:  # type: ignore[no-untyped-def]
+def _services(stack: StackInfo) -> list[str]:
     return sorted(stack.db_urls)
 
 
-def test_every_tenant_table_has_forced_rls(stack) -> None:  # type: ignore[no-untyped-def]
+def test_every_tenant_table_has_forced_rls(stack: StackInfo) -> None:
     for service in _services(stack):
         rows = _run(stack.db_urls[service]["owner"], lambda c: c.fetch(TENANT_TABLES))
         assert rows, f"{service}: no tenant tables found"
@@ -52,17 +53,20 @@ def test_every_tenant_table_has_forced_rls(stack) -> None:  # type: ignore[no-un
             assert row["relrowsecurity"] and row["relforcerowsecurity"], (service, row["relname"])
 
 
-def test_application_role_cannot_bypass_rls_and_owns_nothing(stack) -> None:  # type: ignore[no-untyped-def]
+def test_application_role_cannot_bypass_rls_and_owns_nothing(stack: StackInfo) -> None:
     for service in _services(stack):
         app_role = urlsplit(stack.db_urls[service]["app"]).username
 
-        async def check(conn: asyncpg.Connection) -> tuple[bool, bool, int]:
+        async def check(
+            conn: asyncpg.Connection, app_role: str | None = app_role
+        ) -> tuple[bool, bool, int]:
             role = await conn.fetchrow(
                 "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = $1", app_role
             )
             owned = await conn.fetchval(
                 "SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner"
-                " WHERE r.rolname = $1", app_role,
+                " WHERE r.rolname = $1",
+                app_role,
             )
             return role["rolsuper"], role["rolbypassrls"], owned
 
@@ -70,7 +74,7 @@ def test_application_role_cannot_bypass_rls_and_owns_nothing(stack) -> None:  # 
         assert (superuser, bypass, owned) == (False, False, 0), service
 
 
-def test_without_context_no_tenant_row_is_visible(stack) -> None:  # type: ignore[no-untyped-def]
+def test_without_context_no_tenant_row_is_visible(stack: StackInfo) -> None:
     for service in _services(stack):
 
         async def counts(conn: asyncpg.Connection) -> dict[str, int]:
@@ -82,7 +86,7 @@ def test_without_context_no_tenant_row_is_visible(stack) -> None:  # type: ignor
 
 
 @pytest.fixture(scope="module")
-def second_agency(stack) -> str:  # type: ignore[no-untyped-def]
+def second_agency(stack: StackInfo) -> str:
     platform = GatewayClient(stack.gateway_url)
     assert platform.login(PLATFORM_ADMIN, DEMO_PASSWORD).status_code == 200
     suffix = uuid.uuid4().hex[:6].upper()
@@ -103,7 +107,9 @@ def second_agency(stack) -> str:  # type: ignore[no-untyped-def]
     return str(created.json()["id"])
 
 
-def test_one_agency_context_sees_none_of_another_agencys_rows(stack, second_agency: str) -> None:  # type: ignore[no-untyped-def]
+def test_one_agency_context_sees_none_of_another_agencys_rows(
+    stack: StackInfo, second_agency: str
+) -> None:
     async def counts(conn: asyncpg.Connection) -> tuple[int, int, str]:
         async with conn.transaction():
             await conn.execute("SELECT set_config('app.agency_id', $1, true)", second_agency)
@@ -123,14 +129,15 @@ def test_one_agency_context_sees_none_of_another_agencys_rows(stack, second_agen
     assert updated == "UPDATE 0"
 
 
-def test_a_row_cannot_be_written_into_another_agency(stack, second_agency: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_row_cannot_be_written_into_another_agency(stack: StackInfo, second_agency: str) -> None:
     async def attempt(conn: asyncpg.Connection) -> str:
         async with conn.transaction():
             await conn.execute("SELECT set_config('app.agency_id', $1, true)", second_agency)
             try:
                 await conn.execute(
                     "INSERT INTO programs (id, agency_id, name, code) VALUES ($1, $2, 'x', 'X1')",
-                    uuid.uuid4(), uuid.uuid4(),
+                    uuid.uuid4(),
+                    uuid.uuid4(),
                 )
             except asyncpg.InsufficientPrivilegeError:
                 return "refused"
