@@ -4,8 +4,7 @@ standing in for "the broker" wherever a test needs to take it away."""
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator, Sequence
-from typing import Any
+from collections.abc import AsyncIterator, Iterator
 
 import aio_pika
 import asyncpg
@@ -15,7 +14,6 @@ from alembic.operations import Operations
 
 from kit.db import Database
 from kit.logs import configure_logging
-from kit.messaging import Consumer, Subscription
 from kit.messaging.topology import delete_service_queues, retry_delays_ms
 from kit.migrations import create_messaging_tables
 from kit.rls import enable_tenant_rls
@@ -28,8 +26,7 @@ from kit.testing import (
     create_vhost,
     delete_vhost,
     drop_scratch_database,
-    eventually,
-    queue_state,
+    running_consumers,
 )
 from tests.guarantees.guarantee_support import MAX_ATTEMPTS, RETRY_BASE_SECONDS
 from tests.guarantees.tcp_proxy import TcpProxy
@@ -133,30 +130,12 @@ async def start_consumer(
     service: str, database: Database, amqp_url: str, broker: aio_pika.abc.AbstractConnection
 ) -> AsyncIterator[StartConsumer]:
     """Start a Consumer of `service` in the background; returns once it consumes."""
-    running: list[tuple[Consumer, asyncio.Task[None]]] = []
-
-    async def start(
-        subscriptions: Sequence[Subscription[Any]], *, via: str | None = None, **kwargs: Any
-    ) -> Consumer:
-        consumer = Consumer(
-            service,
-            database,
-            via or amqp_url,
-            subscriptions,
-            max_attempts=MAX_ATTEMPTS,
-            retry_base_seconds=RETRY_BASE_SECONDS,
-            **kwargs,
-        )
-        running.append((consumer, asyncio.create_task(consumer.run())))
-
-        async def consuming() -> bool:
-            state = await queue_state(broker, consumer.queue_name)
-            return state is not None and state[1] >= 1
-
-        await eventually(consuming)
-        return consumer
-
-    yield start
-    for consumer, task in running:
-        consumer.stop()
-        await asyncio.wait_for(task, timeout=15)
+    async with running_consumers(
+        service,
+        database,
+        amqp_url,
+        broker,
+        max_attempts=MAX_ATTEMPTS,
+        retry_base_seconds=RETRY_BASE_SECONDS,
+    ) as start:
+        yield start

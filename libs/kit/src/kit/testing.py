@@ -21,8 +21,10 @@ import re
 import shlex
 import subprocess
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 import aio_pika
@@ -35,7 +37,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from kit.messaging.consumer import Consumer
+from kit.db import Database
+from kit.messaging.consumer import Consumer, Subscription
 
 # The type of the `start_consumer` fixtures: start a Consumer, return once it consumes.
 StartConsumer = Callable[..., Awaitable[Consumer]]
@@ -215,3 +218,47 @@ async def queue_state(connection: AbstractConnection, name: str) -> tuple[int, i
     result = queue.declaration_result
     await channel.close()
     return result.message_count or 0, result.consumer_count or 0
+
+
+@asynccontextmanager
+async def running_consumers(
+    service: str,
+    database: Database,
+    amqp_url: str,
+    broker: AbstractConnection,
+    *,
+    max_attempts: int,
+    retry_base_seconds: float,
+) -> AsyncIterator[StartConsumer]:
+    """Yield `start(subscriptions, via=None, **kwargs)`: it runs a Consumer of `service`
+    in the background and returns once the broker sees it consuming. `via` connects
+    through another address (a fault-injecting proxy). All are stopped on exit."""
+    running: list[tuple[Consumer, asyncio.Task[None]]] = []
+
+    async def start(
+        subscriptions: Sequence[Subscription[Any]], *, via: str | None = None, **kwargs: Any
+    ) -> Consumer:
+        consumer = Consumer(
+            service,
+            database,
+            via or amqp_url,
+            subscriptions,
+            max_attempts=max_attempts,
+            retry_base_seconds=retry_base_seconds,
+            **kwargs,
+        )
+        running.append((consumer, asyncio.create_task(consumer.run())))
+
+        async def consuming() -> bool:
+            state = await queue_state(broker, consumer.queue_name)
+            return state is not None and state[1] >= 1
+
+        await eventually(consuming)
+        return consumer
+
+    try:
+        yield start
+    finally:
+        for consumer, task in running:
+            consumer.stop()
+            await asyncio.wait_for(task, timeout=15)

@@ -7,9 +7,8 @@ test), and dropped at the end; so is the RabbitMQ vhost of the same name.
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import aio_pika
 import asyncpg
@@ -19,7 +18,6 @@ from alembic.operations import Operations
 
 from kit.db import Database
 from kit.logs import configure_logging
-from kit.messaging import Consumer, Subscription
 from kit.messaging.topology import delete_service_queues, retry_delays_ms
 from kit.migrations import create_audit_table, create_messaging_tables
 from kit.rls import CURRENT_AGENCY, create_policy, enable_tenant_rls, force_rls
@@ -31,8 +29,7 @@ from kit.testing import (
     create_vhost,
     delete_vhost,
     drop_scratch_database,
-    eventually,
-    queue_state,
+    running_consumers,
 )
 
 NAME = "ocms_kit_test"
@@ -148,28 +145,12 @@ async def start_consumer(
     service: str, database: Database, amqp_url: str, broker: AbstractConnection
 ) -> AsyncIterator[StartConsumer]:
     """Start a Consumer of `service` in the background; returns once it consumes."""
-    running: list[tuple[Consumer, asyncio.Task[None]]] = []
-
-    async def start(subscriptions: Sequence[Subscription[Any]], **kwargs: Any) -> Consumer:
-        consumer = Consumer(
-            service,
-            database,
-            kwargs.pop("amqp_url", amqp_url),
-            subscriptions,
-            max_attempts=MAX_ATTEMPTS,
-            retry_base_seconds=RETRY_BASE_SECONDS,
-            **kwargs,
-        )
-        running.append((consumer, asyncio.create_task(consumer.run())))
-
-        async def consuming() -> bool:
-            state = await queue_state(broker, consumer.queue_name)
-            return state is not None and state[1] >= 1
-
-        await eventually(consuming)
-        return consumer
-
-    yield start
-    for consumer, task in running:
-        consumer.stop()
-        await asyncio.wait_for(task, timeout=15)
+    async with running_consumers(
+        service,
+        database,
+        amqp_url,
+        broker,
+        max_attempts=MAX_ATTEMPTS,
+        retry_base_seconds=RETRY_BASE_SECONDS,
+    ) as start:
+        yield start
