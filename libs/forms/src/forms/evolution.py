@@ -1,0 +1,62 @@
+"""Changing a definition without breaking the answers already stored under it.
+
+Questions and choices are retired, never deleted, and keep their type, because stored
+answers, reports and funder exports refer to them by key. Tightening a limit (a lower
+maximum, a new required flag) is not breaking: old answers stay readable, and an
+untouched answer is not re-checked against the new limit (see `validate_answers`).
+"""
+
+from collections.abc import Sequence
+from typing import TypeVar
+
+from forms.definition import Question, QuestionSet
+from forms.values import QuestionType
+
+# Type changes every old answer survives: a single line is valid long text.
+_WIDENINGS = frozenset({(QuestionType.TEXT, QuestionType.LONG_TEXT)})
+
+SetT = TypeVar("SetT", bound=QuestionSet)
+
+
+class IncompatibleChange(ValueError):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def compatible(old: QuestionSet, new: QuestionSet) -> list[str]:
+    """The changes from `old` to `new` that would break answers given under `old`
+    (empty when there are none)."""
+    problems: list[str] = []
+    for before in old.questions:
+        after = new.question(before.key)
+        if after is None:
+            problems.append(f"question '{before.key}' was removed: retire it instead")
+            continue
+        if after.type != before.type and (before.type, after.type) not in _WIDENINGS:
+            problems.append(
+                f"question '{before.key}' changed type from {before.type} to {after.type}"
+            )
+            continue
+        if after.integer and not before.integer:
+            problems.append(f"question '{before.key}' now takes whole numbers only")
+        kept = {c.key for c in after.choices or ()}
+        for choice in before.choices or ():
+            if choice.key not in kept:
+                problems.append(
+                    f"choice '{choice.key}' of question '{before.key}' was removed: "
+                    "retire it instead"
+                )
+    return problems
+
+
+def next_version(old: SetT, questions: Sequence[Question], *, answers_exist: bool = True) -> SetT:
+    """`old` with `questions` as its next version. While no answer was given under the
+    set (`answers_exist=False`) anything may change; after that, breaking changes raise
+    `IncompatibleChange`."""
+    new = type(old).model_validate(
+        {**dict(old), "version": old.version + 1, "questions": list(questions)}
+    )
+    if answers_exist and (problems := compatible(old, new)):
+        raise IncompatibleChange(problems)
+    return new
