@@ -1,0 +1,1 @@
+"""Client search benchmark: synthetic clients and a pure-Python key micro-benchmark."""
