@@ -21,9 +21,10 @@ import re
 import shlex
 import subprocess
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -31,9 +32,11 @@ import aio_pika
 import asyncpg  # type: ignore[import-untyped, unused-ignore]
 import yarl
 from aio_pika.abc import AbstractConnection
+from alembic import command
+from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
@@ -262,3 +265,30 @@ async def running_consumers(
         for consumer, task in running:
             consumer.stop()
             await asyncio.wait_for(task, timeout=15)
+
+
+async def migrate_with_alembic(owner_url: str, alembic_ini: Path) -> None:
+    """Run a service's own migrations to head, as its migration job does."""
+
+    def upgrade(connection: Connection) -> None:
+        config = Config(str(alembic_ini))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+    engine = create_async_engine(owner_url, poolclass=NullPool)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(upgrade)
+    finally:
+        await engine.dispose()
+
+
+@contextmanager
+def migrated_scratch_database(prefix: str, alembic_ini: Path) -> Iterator[ScratchDatabase]:
+    """A fresh scratch database with a service's migrations applied; dropped on exit."""
+    db = asyncio.run(create_scratch_database(prefix))
+    try:
+        asyncio.run(migrate_with_alembic(db.owner_url, alembic_ini))
+        yield db
+    finally:
+        asyncio.run(drop_scratch_database(db))

@@ -22,17 +22,12 @@ import asyncpg  # type: ignore[import-untyped, unused-ignore]
 import httpx
 import pytest
 from aiosmtpd.controller import Controller
-from alembic import command
-from alembic.config import Config
 from fastapi import FastAPI
-from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
-from sqlalchemy.pool import NullPool
 
 from identity.main import create_app
 from identity.seed import PLATFORM_ADMIN, seed
 from identity.settings import IdentitySettings
-from kit.testing import ScratchDatabase, create_scratch_database, drop_scratch_database
+from kit.testing import ScratchDatabase, migrated_scratch_database
 
 NAME = "ocms_identity_unittest"
 SERVICE_DIR = Path(__file__).resolve().parents[2]
@@ -44,29 +39,10 @@ DEMO_PASSWORD = "ocms-demo-2026"
 # --- database ------------------------------------------------------------------------
 
 
-def _upgrade(connection: Connection) -> None:
-    config = Config(str(SERVICE_DIR / "alembic.ini"))
-    config.attributes["connection"] = connection
-    command.upgrade(config, "head")
-
-
-async def _migrate(owner_url: str) -> None:
-    engine = create_async_engine(owner_url, poolclass=NullPool)
-    try:
-        async with engine.begin() as conn:
-            await conn.run_sync(_upgrade)
-    finally:
-        await engine.dispose()
-
-
 @pytest.fixture(scope="session")
 def scratch() -> Iterator[ScratchDatabase]:
-    db = asyncio.run(create_scratch_database(NAME))
-    asyncio.run(_migrate(db.owner_url))
-    try:
+    with migrated_scratch_database(NAME, SERVICE_DIR / "alembic.ini") as db:
         yield db
-    finally:
-        asyncio.run(drop_scratch_database(db))
 
 
 @pytest.fixture

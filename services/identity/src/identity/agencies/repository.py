@@ -4,7 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from identity.agencies.models import Agency
-from identity.dbutil import flush
+from kit.db import flush
 
 
 async def add(db: AsyncSession, agency: Agency) -> Agency:

@@ -9,14 +9,13 @@ from identity import mailer
 from identity.agencies import repository as repo
 from identity.agencies.models import Agency
 from identity.agencies.schemas import AgencyCreate, AgencyOut, AgencyPage, AgencyWithAdmin
-from identity.clock import utcnow
-from identity.dbutil import ConstraintViolation
 from identity.passwords import Passwords
 from identity.settings import IdentitySettings
 from identity.staff import service as staff_service
 from kit.audit import record_audit
 from kit.auth import Principal, Role
-from kit.db import Scope, set_context
+from kit.clock import utcnow
+from kit.db import ConstraintViolation, Scope, set_context
 from kit.errors import Conflict, NotFound
 from kit.logs import get_logger
 from kit.messaging.outbox import add_event

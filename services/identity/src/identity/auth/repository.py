@@ -6,7 +6,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from identity.auth.models import LoginSession, LoginThrottle, PasswordToken
-from identity.dbutil import flush
+from kit.db import flush
 
 # --- throttling ----------------------------------------------------------------------
 

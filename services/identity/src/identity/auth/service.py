@@ -25,7 +25,6 @@ from identity.auth.schemas import (
     SessionUser,
     TotpEnrolment,
 )
-from identity.clock import utcnow
 from identity.errors import (
     InvalidCredentials,
     InvalidTotp,
@@ -40,6 +39,7 @@ from identity.staff import repository as staff_repo
 from identity.staff.models import User
 from kit.audit import record_audit
 from kit.auth import Principal
+from kit.clock import utcnow
 from kit.db import Scope, set_context
 from kit.errors import DomainError, Invalid
 from kit.logs import get_logger

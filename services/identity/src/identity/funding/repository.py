@@ -4,8 +4,8 @@ from collections.abc import Collection
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from identity.dbutil import flush
 from identity.funding.models import Funder, FundingAgreement, FundingAgreementProgram
+from kit.db import flush
 
 
 async def add(db: AsyncSession, row: Funder | FundingAgreement) -> None:

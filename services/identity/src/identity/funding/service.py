@@ -6,8 +6,6 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.identity import FundingAgreementUpdated
-from identity.clock import utcnow
-from identity.dbutil import ConstraintViolation
 from identity.funding import repository as repo
 from identity.funding.models import Funder, FundingAgreement
 from identity.funding.schemas import (
@@ -21,6 +19,8 @@ from identity.funding.schemas import (
 )
 from identity.programs import service as programs_service
 from kit.auth import Principal
+from kit.clock import utcnow
+from kit.db import ConstraintViolation
 from kit.errors import Conflict, Invalid, NotFound
 from kit.logs import get_logger
 from kit.messaging.outbox import add_event

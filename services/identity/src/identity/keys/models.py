@@ -5,7 +5,7 @@ from sqlalchemy import DateTime, String, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from identity.clock import utcnow
+from kit.clock import utcnow
 from kit.db import Base
 
 

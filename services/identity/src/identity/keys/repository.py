@@ -3,8 +3,8 @@ from datetime import datetime
 from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from identity.dbutil import flush
 from identity.keys.models import SigningKey
+from kit.db import flush
 
 # Serialises key creation across replicas (pg_advisory_xact_lock takes a bigint).
 _KEYS_LOCK = 0x0C5_1D_4E75

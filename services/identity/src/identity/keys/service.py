@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from identity.clock import utcnow
 from identity.keys import repository as repo
 from identity.keys.models import SigningKey
 from identity.keys.schemas import Jwks, RotatedKey
@@ -19,6 +18,7 @@ from identity.settings import IdentitySettings
 from identity.tokens import new_key_pair
 from kit.audit import record_audit
 from kit.auth import Principal
+from kit.clock import utcnow
 from kit.logs import get_logger
 
 log = get_logger()

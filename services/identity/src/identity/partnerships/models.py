@@ -6,7 +6,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from contracts.identity import PartnershipStatus
-from identity.clock import utcnow
+from kit.clock import utcnow
 from kit.db import Base
 
 

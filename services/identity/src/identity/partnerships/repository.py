@@ -3,8 +3,8 @@ import uuid
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from identity.dbutil import flush
 from identity.partnerships.models import Partnership
+from kit.db import flush
 
 
 async def add(db: AsyncSession, partnership: Partnership) -> Partnership:

@@ -7,13 +7,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.identity import PartnershipShare, PartnershipStatus, PartnershipUpdated
 from identity.agencies import repository as agencies_repo
-from identity.clock import utcnow
-from identity.dbutil import ConstraintViolation
 from identity.partnerships import repository as repo
 from identity.partnerships.models import Partnership
 from identity.partnerships.schemas import PartnershipCreate, PartnershipOut, PartnershipPage
 from kit.audit import record_audit
 from kit.auth import Principal
+from kit.clock import utcnow
+from kit.db import ConstraintViolation
 from kit.errors import Conflict, Forbidden, Invalid, NotFound
 from kit.logs import get_logger
 from kit.messaging.outbox import add_event

@@ -4,8 +4,8 @@ from collections.abc import Collection
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from identity.dbutil import flush
 from identity.programs.models import Program
+from kit.db import flush
 
 
 async def add(db: AsyncSession, program: Program) -> Program:

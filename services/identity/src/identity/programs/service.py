@@ -4,11 +4,11 @@ from collections.abc import Collection
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.identity import ProgramUpdated
-from identity.dbutil import ConstraintViolation
 from identity.programs import repository as repo
 from identity.programs.models import Program
 from identity.programs.schemas import ProgramCreate, ProgramOut, ProgramPage, ProgramPatch
 from kit.auth import Principal
+from kit.db import ConstraintViolation
 from kit.errors import Conflict, Invalid, NotFound
 from kit.logs import get_logger
 from kit.messaging.outbox import add_event

@@ -4,8 +4,8 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, DateTime, Enum, ForeignKey, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from identity.clock import utcnow
 from kit.auth import Role
+from kit.clock import utcnow
 from kit.db import Base
 
 

@@ -4,10 +4,10 @@ from collections.abc import Collection
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from identity.dbutil import flush
 from identity.programs.models import Program
 from identity.staff.models import ProgramMembership, User
 from kit.auth import Role
+from kit.db import flush
 
 
 async def add(db: AsyncSession, user: User) -> User:

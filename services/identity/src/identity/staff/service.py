@@ -9,8 +9,6 @@ from contracts.identity import UserDeactivated, UserUpdated
 from identity import mailer
 from identity.auth import repository as auth_repo
 from identity.auth import service as auth_service
-from identity.clock import utcnow
-from identity.dbutil import ConstraintViolation
 from identity.passwords import Passwords, check_policy
 from identity.programs import service as programs_service
 from identity.settings import IdentitySettings
@@ -19,6 +17,8 @@ from identity.staff.models import User
 from identity.staff.schemas import NewStaff, UserCreate, UserOut, UserPage, UserPatch
 from kit.audit import record_audit
 from kit.auth import Principal, Role
+from kit.clock import utcnow
+from kit.db import ConstraintViolation
 from kit.errors import Conflict, Invalid, NotFound
 from kit.logs import get_logger
 from kit.messaging.outbox import add_event
