@@ -189,6 +189,10 @@ def service_env(profile: Profile, service: Service) -> dict[str, str]:
         env["OCMS_ALLOWED_ORIGINS"] = json.dumps(
             [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
         )
+        if profile.name == "test":
+            # The whole end-to-end suite signs in from one address; the limit itself is
+            # tested in gateway/tests.
+            env["OCMS_LOGIN_RATE_PER_MINUTE"] = "600"
         if (ROOT / "web" / "dist").is_dir():
             env["OCMS_WEB_DIST"] = str(ROOT / "web" / "dist")
     return env

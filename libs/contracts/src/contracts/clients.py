@@ -1,0 +1,123 @@
+"""Events published by clients. Each carries the whole profile as it now stands, so a
+consumer keeps its own copy by upserting on `id` (and never calls clients back).
+
+A profile whose consent was withdrawn is published restricted: `restricted` is true and
+every identifying field is null, so consumers' copies lose them too. An anonymous
+profile never carries identifying fields; it has `age_range` and `postal_area` instead.
+Values of iCARE-listed fields are iCARE's exact English labels.
+"""
+
+import uuid
+from datetime import date, datetime
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from contracts.base import IntegrationEvent
+
+ClientKind = Literal["named", "anonymous"]
+ConsentStatus = Literal["given", "withdrawn", "none"]
+
+
+class Address(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    street_number: str | None = None
+    street_name: str | None = None
+    street_type: str | None = None
+    street_direction: str | None = None
+    unit: str | None = None
+    city: str | None = None
+    province: str | None = None
+    # A#A#A#: upper case, no space.
+    postal_code: str | None = None
+
+
+class FamilyLink(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    client_id: uuid.UUID
+    # What the linked client is to this one ("spouse", "child", "parent", ...).
+    relationship: str
+
+
+class Consent(BaseModel):
+    """The privacy statement the client accepted (or the withdrawal of it)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    status: ConsentStatus
+    statement_version: str | None = None
+    language: str | None = None
+    given_at: datetime | None = None
+    given_by: uuid.UUID | None = None
+    withdrawn_at: datetime | None = None
+    withdrawn_by: uuid.UUID | None = None
+
+
+class _ClientState(IntegrationEvent):
+    id: uuid.UUID
+    kind: ClientKind
+    restricted: bool
+    consent: Consent
+    # iCARE "Consent for Future Research/Consultation": "Yes"/"No", None when not asked.
+    research_consent: str | None = None
+    identifier_type: str | None = None
+    identifier_value: str | None = None
+    birth_date: date | None = None
+    birth_date_estimated: bool = False
+    given_name: str | None = None
+    family_name: str | None = None
+    preferred_name: str | None = None
+    other_names: list[str] = Field(default_factory=list)
+    gender: str | None = None
+    phones: list[str] = Field(default_factory=list)
+    has_email: bool | None = None
+    email: str | None = None
+    address: Address = Field(default_factory=Address)
+    official_language: str | None = None
+    other_languages: list[str] = Field(default_factory=list)
+    country_of_birth: str | None = None
+    citizenships: list[str] = Field(default_factory=list)
+    immigration_status: str | None = None
+    immigration_category: str | None = None
+    arrival_date: date | None = None
+    landing_date: date | None = None
+    education_level: str | None = None
+    employment_status: str | None = None
+    marital_status: str | None = None
+    target_groups: list[str] = Field(default_factory=list)
+    # Anonymous profiles: an age range instead of a date of birth, and the first three
+    # characters of the postal code instead of an address.
+    age_range: str | None = None
+    postal_area: str | None = None
+    family: list[FamilyLink] = Field(default_factory=list)
+    registered_at: datetime
+    registered_by: uuid.UUID
+    updated_at: datetime
+    # Increases with every change: a consumer ignores a state older than the one it holds.
+    version: int
+
+
+class ClientRegistered(_ClientState):
+    routing_key: ClassVar[str] = "clients.client.registered.v1"
+
+
+class ClientUpdated(_ClientState):
+    """Any change to the profile; `changed_fields` names what changed (never values)."""
+
+    routing_key: ClassVar[str] = "clients.client.updated.v1"
+
+    changed_fields: list[str] = Field(default_factory=list)
+
+
+class ClientConsentChanged(_ClientState):
+    """Consent given again or withdrawn; `consent` holds the new state."""
+
+    routing_key: ClassVar[str] = "clients.client.consent_changed.v1"
+
+
+class ClientConverted(_ClientState):
+    """An anonymous profile became a named one (same id, its history kept)."""
+
+    routing_key: ClassVar[str] = "clients.client.converted.v1"

@@ -1,0 +1,1 @@
+"""OCMS clients: client profiles, consent, family links, notes, settlement plans."""

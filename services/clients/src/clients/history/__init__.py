@@ -1,0 +1,1 @@
+"""The change history of a profile: who changed which fields, when (never the values)."""

@@ -1,0 +1,19 @@
+"""Every table clients owns, imported in one place for Alembic and the tests."""
+
+from clients.history.models import ClientChange
+from clients.notes.models import Note
+from clients.plans.models import PlanEntry, SettlementPlan
+from clients.profiles.models import Client, ConsentRecord, FamilyLinkRow
+from clients.staff.models import ProgramCopy, StaffMember
+
+__all__ = [
+    "Client",
+    "ClientChange",
+    "ConsentRecord",
+    "FamilyLinkRow",
+    "Note",
+    "PlanEntry",
+    "ProgramCopy",
+    "SettlementPlan",
+    "StaffMember",
+]

@@ -1,0 +1,1 @@
+"""Notes on a client: author, time, program, private flag."""

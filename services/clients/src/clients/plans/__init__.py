@@ -1,0 +1,1 @@
+"""Settlement plans: goals with steps, follow-up dates, status, reviews, follow-ups."""

@@ -1,0 +1,1 @@
+"""Client profiles: named and anonymous, consent, family links, completeness."""

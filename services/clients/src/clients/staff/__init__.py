@@ -1,0 +1,1 @@
+"""Local copies of identity's staff and programs (event-carried state), for display."""
