@@ -9,7 +9,7 @@ Values of iCARE-listed fields are iCARE's exact English labels.
 
 import uuid
 from datetime import date, datetime
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -55,7 +55,29 @@ class Consent(BaseModel):
     withdrawn_by: uuid.UUID | None = None
 
 
-class _ClientState(IntegrationEvent):
+class ClientAnswers(BaseModel):
+    """The client's answers to the agency's own questions on the profile.
+
+    `values` by question key: text, dates (YYYY-MM-DD) and choice keys as strings,
+    yes/no as booleans, whole numbers as integers, other numbers as decimal strings,
+    multiple choice as lists of keys; answers to retired questions are kept. Empty
+    while the profile is restricted. `version` is the agency's question set version
+    they were last saved under (None: never answered); `draft`: saved without its
+    required questions.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    version: int | None = None
+    values: dict[str, Any] = Field(default_factory=dict)
+    draft: bool = True
+
+
+class ClientProfile(BaseModel):
+    """A whole client profile, as every clients event carries it."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
     id: uuid.UUID
     kind: ClientKind
     restricted: bool
@@ -99,6 +121,10 @@ class _ClientState(IntegrationEvent):
     version: int
 
 
+class _ClientState(ClientProfile, IntegrationEvent):
+    """An event whose body is the profile itself."""
+
+
 class ClientRegistered(_ClientState):
     routing_key: ClassVar[str] = "clients.client.registered.v1"
 
@@ -109,6 +135,9 @@ class ClientUpdated(_ClientState):
     routing_key: ClassVar[str] = "clients.client.updated.v1"
 
     changed_fields: list[str] = Field(default_factory=list)
+    # The agency's questions answered (`answers.<key>` in `changed_fields` when they
+    # changed). None from producers that predate them: keep the copy you hold.
+    answers: ClientAnswers | None = None
 
 
 class ClientConsentChanged(_ClientState):
@@ -121,3 +150,30 @@ class ClientConverted(_ClientState):
     """An anonymous profile became a named one (same id, its history kept)."""
 
     routing_key: ClassVar[str] = "clients.client.converted.v1"
+
+
+class ClientMerged(IntegrationEvent):
+    """Two profiles of one person were merged: `absorbed_id` is no more (it points at the
+    survivor). Re-point every record you hold for `absorbed_id` to `survivor.id`, and
+    upsert `survivor` (its new whole state). `provenance` names, per field, the profile
+    its value came from. Undone by `clients.client.unmerged.v1` with the same `merge_id`.
+    """
+
+    routing_key: ClassVar[str] = "clients.client.merged.v1"
+
+    merge_id: uuid.UUID
+    survivor: ClientProfile
+    absorbed_id: uuid.UUID
+    provenance: dict[str, uuid.UUID] = Field(default_factory=dict)
+
+
+class ClientUnmerged(IntegrationEvent):
+    """A merge was undone: both profiles stand again as they were before it. Records
+    re-pointed on `clients.client.merged.v1` (same `merge_id`) go back to `restored.id`
+    if they were the absorbed profile's; upsert both profiles."""
+
+    routing_key: ClassVar[str] = "clients.client.unmerged.v1"
+
+    merge_id: uuid.UUID
+    survivor: ClientProfile
+    restored: ClientProfile

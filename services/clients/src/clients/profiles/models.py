@@ -29,6 +29,10 @@ class Client(Base):
         Index("ix_clients_phone_keys", "phone_keys", postgresql_using="gin"),
         Index("ix_clients_agency_birth_date", "agency_id", "birth_date"),
         Index("ix_clients_agency_created_at", "agency_id", "created_at"),
+        # Exact lookups of client search (migration 0002_name_keys).
+        Index("ix_clients_agency_identifier_value", "agency_id", "identifier_value"),
+        Index("ix_clients_agency_email", "agency_id", "email"),
+        Index("ix_clients_agency_postal_code", "agency_id", "postal_code"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -81,6 +85,10 @@ class Client(Base):
     target_groups: Mapped[list[str]] = _texts()
     age_range: Mapped[str | None] = mapped_column(String(16))
     postal_area: Mapped[str | None] = mapped_column(String(3))
+
+    # active | merged (into `merged_into`, see clients.merges): hidden from lists and search.
+    status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
+    merged_into: Mapped[uuid.UUID | None]
 
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -15,8 +15,10 @@ from clients.profiles.schemas import (
     FamilyLinkIn,
     FamilyLinkOut,
     NamedCreate,
-    ProfileFields,
+    ProfileUpdate,
 )
+from clients.search import service as search_service
+from clients.search.schemas import RegisteredClientOut
 from kit.auth import Role
 from kit.db import DbSession
 from kit.errors import Forbidden, Invalid
@@ -25,8 +27,9 @@ router = APIRouter(prefix="/clients", tags=["clients"])
 
 
 @router.post("", status_code=201)
-async def register_named(body: NamedCreate, db: DbSession, actor: Staff) -> ClientOut:
-    return await service.register_named(db, actor, body)
+async def register_named(body: NamedCreate, db: DbSession, actor: Staff) -> RegisteredClientOut:
+    """Registers, and lists the profiles the new one may duplicate (never blocks)."""
+    return await search_service.register_named(db, actor, body)
 
 
 @router.post("/anonymous", status_code=201)
@@ -77,7 +80,7 @@ async def get_client(
 
 @router.patch("/{client_id}")
 async def update_client(
-    client_id: uuid.UUID, body: ProfileFields, db: DbSession, actor: Staff
+    client_id: uuid.UUID, body: ProfileUpdate, db: DbSession, actor: Staff
 ) -> ClientOut:
     return await service.update_client(db, actor, client_id, body)
 

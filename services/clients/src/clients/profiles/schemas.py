@@ -4,6 +4,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
+from clients.questions.schemas import AnswersIn, ProfileAnswers
+
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Label = Annotated[str, StringConstraints(min_length=1, max_length=200)]  # exact, not stripped
@@ -64,6 +66,12 @@ class ProfileFields(BaseModel):
     # Anonymous profiles only.
     age_range: Label | None = None
     postal_area: Annotated[str, StringConstraints(max_length=10)] | None = None
+
+
+class ProfileUpdate(ProfileFields):
+    """A partial save (PATCH): profile fields, and answers to the agency's questions."""
+
+    answers: AnswersIn | None = None
 
 
 class ConsentIn(BaseModel):
@@ -181,6 +189,8 @@ class ClientOut(BaseModel):
     postal_area: str | None
     family: list[FamilyLinkOut]
     completeness: Completeness
+    # The agency's own questions answered: on reads and saves (GET and PATCH).
+    answers: ProfileAnswers | None = None
     version: int
     created_at: datetime
     created_by: uuid.UUID

@@ -23,8 +23,11 @@ from clients.profiles.schemas import (
     FamilyLinkOut,
     NamedCreate,
     ProfileFields,
+    ProfileUpdate,
 )
 from clients.profiles.view import client_out, state, summary
+from clients.questions import service as questions
+from clients.search import index as name_index
 from contracts.clients import (
     ClientConsentChanged,
     ClientConverted,
@@ -80,6 +83,8 @@ async def _publish(
     db: AsyncSession, client: Client, event_type: type[Any], **extra: Any
 ) -> list[FamilyLinkRow]:
     family = await repo.family_of(db, client.agency_id, client.id)
+    if event_type is ClientUpdated:
+        extra["answers"] = await questions.event_answers(db, client)
     await add_event(db, event_type(agency_id=client.agency_id, **state(client, family), **extra))
     return family
 
@@ -103,7 +108,7 @@ async def _save(db: AsyncSession, client: Client, *, new: bool = False) -> None:
         raise
 
 
-def _consent_given(client: Client, actor: Principal, consent: ConsentIn) -> ConsentRecord:
+def consent_given(client: Client, actor: Principal, consent: ConsentIn) -> ConsentRecord:
     values.check_listed("consent.language", consent.language)
     now = utcnow()
     client.consent_status = "given"
@@ -125,7 +130,7 @@ def _consent_given(client: Client, actor: Principal, consent: ConsentIn) -> Cons
     )
 
 
-def _new_client(actor: Principal, kind: str) -> Client:
+def new_client(actor: Principal, kind: str) -> Client:
     now = utcnow()
     return Client(
         id=uuid.uuid4(),
@@ -159,10 +164,11 @@ async def _registered(
 
 async def register_named(db: AsyncSession, actor: Principal, data: NamedCreate) -> ClientOut:
     """A named client starts with the privacy statement accepted."""
-    client = _new_client(actor, "named")
-    record = _consent_given(client, actor, data.consent)
+    client = new_client(actor, "named")
+    record = consent_given(client, actor, data.consent)
     fields = apply_fields(client, data, data.model_fields_set - {"consent"})
     await _save(db, client, new=True)
+    await name_index.reindex(db, client)
     repo.add_consent(db, record)
     return await _registered(db, actor, client, fields)
 
@@ -170,7 +176,7 @@ async def register_named(db: AsyncSession, actor: Principal, data: NamedCreate) 
 async def register_anonymous(
     db: AsyncSession, actor: Principal, data: AnonymousCreate
 ) -> ClientOut:
-    client = _new_client(actor, "anonymous")
+    client = new_client(actor, "anonymous")
     given = data.model_fields_set
     fields = apply_fields(client, ProfileFields(**data.model_dump(include=given)), set(given))
     await _save(db, client, new=True)
@@ -192,25 +198,31 @@ async def get_client(
     action = "client.revealed" if revealing else "client.viewed"
     await audit(db, actor, action, client.id, reason=reason if revealing else None)
     family = await repo.family_of(db, actor.agency_id, client.id)
-    return client_out(client, family, reveal=revealing)
+    answers = await questions.answers_of(db, client, reveal=revealing)
+    return client_out(client, family, reveal=revealing, answers=answers)
 
 
 async def update_client(
-    db: AsyncSession, actor: Principal, client_id: uuid.UUID, patch: ProfileFields
+    db: AsyncSession, actor: Principal, client_id: uuid.UUID, patch: ProfileUpdate
 ) -> ClientOut:
-    """A partial save: only the fields sent change."""
+    """A partial save: only the fields (and answers) sent change."""
     client = await visible_client(db, actor, client_id, for_update=True)
-    changed = apply_fields(client, patch)
+    changed = apply_fields(client, patch, patch.model_fields_set - {"answers"})
+    if patch.answers is not None:
+        changed |= await questions.save_answers(db, actor, client, patch.answers)
     if not changed:
         await audit(db, actor, "client.viewed", client.id)
-        return client_out(client, await repo.family_of(db, actor.agency_id, client.id))
+        family = await repo.family_of(db, actor.agency_id, client.id)
+        return client_out(client, family, answers=await questions.answers_of(db, client))
     _touch(client, actor)
     await _save(db, client)
+    if changed & name_index.INDEXED_FIELDS:
+        await name_index.reindex(db, client)
     history.record(db, actor, client.id, "updated", changed)
     await audit(db, actor, "client.updated", client.id, fields=sorted(changed))
     family = await _publish(db, client, ClientUpdated, changed_fields=sorted(changed))
     log.info("client.updated", client_id=str(client.id), fields=sorted(changed))
-    return client_out(client, family)
+    return client_out(client, family, answers=await questions.answers_of(db, client))
 
 
 async def give_consent(
@@ -223,7 +235,7 @@ async def give_consent(
             "An anonymous client consents by conversion to a named profile",
             code="convert_instead",
         )
-    repo.add_consent(db, _consent_given(client, actor, consent))
+    repo.add_consent(db, consent_given(client, actor, consent))
     return await _consent_changed(db, actor, client, "consent_given")
 
 
@@ -257,6 +269,8 @@ async def _consent_changed(
 ) -> ClientOut:
     _touch(client, actor)
     await _save(db, client)
+    # Withdrawn: the keys go (not findable by name); given again: they come back.
+    await name_index.reindex(db, client)
     history.record(db, actor, client.id, action, ["consent"])
     await audit(db, actor, f"client.{action}", client.id)
     family = await _publish(db, client, ClientConsentChanged)
@@ -272,10 +286,11 @@ async def convert(
     if client.kind != "anonymous":
         raise Conflict("This client is already named", code="already_named")
     client.kind = "named"
-    record = _consent_given(client, actor, data.consent)
+    record = consent_given(client, actor, data.consent)
     changed = apply_fields(client, data.profile)
     _touch(client, actor)
     await _save(db, client)
+    await name_index.reindex(db, client)
     repo.add_consent(db, record)
     history.record(db, actor, client.id, "converted", {"kind", "consent", *changed})
     await audit(db, actor, "client.converted", client.id, fields=sorted(changed))

@@ -16,6 +16,7 @@ from clients.profiles.schemas import (
     ConsentOut,
     FamilyLinkOut,
 )
+from clients.questions.schemas import ProfileAnswers
 
 IDENTIFYING_FIELDS: tuple[str, ...] = (
     "identifier_type",
@@ -113,10 +114,18 @@ def state(client: Client, family: list[FamilyLinkRow], *, reveal: bool = False) 
 _SHAPED = frozenset({"registered_at", "registered_by", "consent", "address", "family"})
 
 
-def client_out(client: Client, family: list[FamilyLinkRow], *, reveal: bool = False) -> ClientOut:
+def client_out(
+    client: Client,
+    family: list[FamilyLinkRow],
+    *,
+    reveal: bool = False,
+    answers: ProfileAnswers | None = None,
+) -> ClientOut:
     values = state(client, family, reveal=reveal)
     percent, missing_required, missing_recommended = completeness(client)
     hidden = list(IDENTIFYING_FIELDS) if client.restricted and not reveal else []
+    if hidden and answers is not None:
+        hidden.append("answers")
     return ClientOut(
         **{k: v for k, v in values.items() if k not in _SHAPED},
         agency_id=client.agency_id,
@@ -132,6 +141,7 @@ def client_out(client: Client, family: list[FamilyLinkRow], *, reveal: bool = Fa
         created_at=client.created_at,
         created_by=client.created_by,
         updated_by=client.updated_by,
+        answers=answers,
     )
 
 

@@ -1,0 +1,1 @@
+"""Importing existing clients from a filled template (CSV or XLSX)."""

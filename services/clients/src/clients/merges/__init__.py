@@ -1,0 +1,1 @@
+"""Merging two profiles of one person, and undoing it."""

@@ -1,0 +1,35 @@
+"""Keeping a profile's name keys in step with its names, in the caller's transaction.
+
+What is indexed: a named profile whose consent stands, under its given, family and
+preferred names and other spellings, with its date of birth. An anonymous profile has
+no names; a restricted one (consent withdrawn) loses its keys, so nobody finds it by
+name, and gets them back when consent is given again.
+"""
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from clients.profiles.models import Client
+from clients.search import repository as repo
+from clients.search.keys import name_keys
+
+# The profile fields the keys (and their birth_date column) are built from.
+INDEXED_FIELDS = frozenset(
+    {"given_name", "family_name", "preferred_name", "other_names", "birth_date", "kind"}
+)
+
+
+def other_spellings(client: Client) -> list[str]:
+    """Names besides given/family that a search should find the client by."""
+    return [name for name in [client.preferred_name, *client.other_names] if name]
+
+
+def keys_of(client: Client) -> set[str]:
+    if client.kind != "named" or client.restricted:
+        return set()
+    return name_keys(client.given_name or "", client.family_name or "", other_spellings(client))
+
+
+async def reindex(db: AsyncSession, client: Client) -> None:
+    """Replace the client's keys by those of its current names (none if restricted)."""
+    await repo.delete_keys(db, client.id)
+    await repo.insert_keys(db, client.agency_id, client.id, client.birth_date, keys_of(client))
