@@ -5,6 +5,7 @@ from fastapi import FastAPI
 from clients.audit.router import router as audit_router
 from clients.history.router import router as history_router
 from clients.imports.router import router as imports_router
+from clients.merges.router import router as merges_router
 from clients.notes.router import router as notes_router
 from clients.plans.router import router as plans_router
 from clients.profiles.router import router as profiles_router
@@ -30,6 +31,7 @@ def create_app(
             plans_router,
             history_router,
             audit_router,
+            merges_router,
             questions_router,
         ],
         verifier=verifier,

@@ -42,7 +42,7 @@ async def page(
     limit: int,
     offset: int,
 ) -> list[Client]:
-    query = select(Client).where(Client.agency_id == agency_id)
+    query = select(Client).where(Client.agency_id == agency_id, Client.status == "active")
     if identifier is not None:
         query = query.where(Client.identifier_value == identifier)
     if phone_key is not None:

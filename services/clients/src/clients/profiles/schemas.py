@@ -191,6 +191,12 @@ class ClientOut(BaseModel):
     completeness: Completeness
     # The agency's own questions answered: on reads and saves (GET and PATCH).
     answers: ProfileAnswers | None = None
+    # `merged`: this profile was merged into `merged_into` (read it there); it is gone
+    # from lists, search and duplicate suggestions and cannot change.
+    status: Literal["active", "merged"] = "active"
+    merged_into: uuid.UUID | None = None
+    # Fields whose value came from a merge: the id of the profile it came from.
+    provenance: dict[str, uuid.UUID] = Field(default_factory=dict)
     version: int
     created_at: datetime
     created_by: uuid.UUID

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clients.history import service as history
+from clients.merges import repository as merge_records
 from clients.profiles import repository as repo
 from clients.profiles import values
 from clients.profiles.fields import apply_fields
@@ -76,6 +77,12 @@ async def visible_client(
     client = await repo.get(db, actor.agency_id, client_id, for_update=for_update)
     if client is None:
         raise NotFound("No such client", code="client_not_found")
+    if for_update and client.status == "merged":
+        raise Conflict(
+            "This profile was merged into another one: change that one instead",
+            code="client_merged",
+            fields=[{"field": "merged_into", "message": str(client.merged_into)}],
+        )
     return client
 
 
@@ -137,6 +144,7 @@ def new_client(actor: Principal, kind: str) -> Client:
         agency_id=actor.agency_id,
         kind=kind,
         consent_status="none",
+        status="active",
         birth_date_estimated=False,
         other_names=[],
         phones=[],
@@ -199,7 +207,8 @@ async def get_client(
     await audit(db, actor, action, client.id, reason=reason if revealing else None)
     family = await repo.family_of(db, actor.agency_id, client.id)
     answers = await questions.answers_of(db, client, reveal=revealing)
-    return client_out(client, family, reveal=revealing, answers=answers)
+    provenance = await merge_records.provenance_of(db, actor.agency_id, client.id)
+    return client_out(client, family, reveal=revealing, answers=answers, provenance=provenance)
 
 
 async def update_client(

@@ -4,6 +4,7 @@ Withdrawn consent restricts the profile: the identifying fields below stay store
 (nothing is silently deleted) but normal reads and events carry them as empty.
 """
 
+import uuid
 from typing import Any
 
 from clients.profiles.completeness import completeness
@@ -95,6 +96,8 @@ def state(client: Client, family: list[FamilyLinkRow], *, reveal: bool = False) 
         "family": [
             {"client_id": f.related_client_id, "relationship": f.relationship} for f in family
         ],
+        "status": client.status or "active",  # unsaved: the default
+        "merged_into": client.merged_into,
         "registered_at": client.created_at,
         "registered_by": client.created_by,
         "updated_at": client.updated_at,
@@ -120,6 +123,7 @@ def client_out(
     *,
     reveal: bool = False,
     answers: ProfileAnswers | None = None,
+    provenance: dict[str, uuid.UUID] | None = None,
 ) -> ClientOut:
     values = state(client, family, reveal=reveal)
     percent, missing_required, missing_recommended = completeness(client)
@@ -142,6 +146,7 @@ def client_out(
         created_by=client.created_by,
         updated_by=client.updated_by,
         answers=answers,
+        provenance=provenance or {},
     )
 
 

@@ -2,8 +2,9 @@
 
 What is indexed: a named profile whose consent stands, under its given, family and
 preferred names and other spellings, with its date of birth. An anonymous profile has
-no names; a restricted one (consent withdrawn) loses its keys, so nobody finds it by
-name, and gets them back when consent is given again.
+no names; a merged one is found by nobody (its survivor is); a restricted one (consent
+withdrawn) loses its keys, so nobody finds it by name, and gets them back when consent
+is given again.
 """
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,7 +25,7 @@ def other_spellings(client: Client) -> list[str]:
 
 
 def keys_of(client: Client) -> set[str]:
-    if client.kind != "named" or client.restricted:
+    if client.kind != "named" or client.restricted or client.status == "merged":
         return set()
     return name_keys(client.given_name or "", client.family_name or "", other_spellings(client))
 

@@ -129,6 +129,7 @@ async def load(
         Client.agency_id == agency_id,
         Client.id.in_(ids),
         Client.consent_status != "withdrawn",
+        Client.status == "active",
         *_options(options),
     )
     return list(await db.scalars(query))
@@ -151,6 +152,7 @@ async def matching(
     query = select(Client).where(
         Client.agency_id == agency_id,
         Client.consent_status != "withdrawn",
+        Client.status == "active",
         and_(*conditions) if match_all else or_(*conditions),
         *_options(options),
     )
