@@ -113,6 +113,9 @@ class ClientProfile(BaseModel):
     # characters of the postal code instead of an address.
     age_range: str | None = None
     postal_area: str | None = None
+    # The agency's programs serving the client (identity's program ids; not identifying,
+    # so kept while restricted). Empty from producers that predate it.
+    program_ids: list[uuid.UUID] = Field(default_factory=list)
     family: list[FamilyLink] = Field(default_factory=list)
     registered_at: datetime
     registered_by: uuid.UUID

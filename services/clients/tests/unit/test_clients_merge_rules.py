@@ -75,3 +75,27 @@ def test_answers_merge_by_key_with_the_same_rule() -> None:
         "answers.pets": "absorbed",
         "answers.extra": "absorbed",
     }
+
+
+def test_programs_are_the_union_of_both_profiles_unless_a_side_is_picked() -> None:
+    settle, employ, lang = "settle", "employ", "lang"
+    survivor = _profile(program_ids=[settle, employ])
+    absorbed = _profile(program_ids=[lang, settle])
+
+    columns, sides = rules.merge_columns(survivor, absorbed, {}, "named")
+    assert columns["program_ids"] == [settle, employ, lang]  # survivor's first, no repeats
+    assert sides["program_ids"] == "survivor"
+
+    picked, picked_sides = rules.merge_columns(
+        survivor, absorbed, {"program_ids": "absorbed"}, "named"
+    )
+    assert picked["program_ids"] == [lang, settle]
+    assert picked_sides["program_ids"] == "absorbed"
+
+    # Only the absorbed profile has programs: they come from it; neither: nothing.
+    only, only_sides = rules.merge_columns(_profile(program_ids=[]), absorbed, {}, "anonymous")
+    assert only["program_ids"] == [lang, settle]
+    assert only_sides["program_ids"] == "absorbed"
+    none, none_sides = rules.merge_columns(_profile(), _profile(), {}, "named")
+    assert none["program_ids"] == []
+    assert "program_ids" not in none_sides

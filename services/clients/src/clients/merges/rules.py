@@ -3,7 +3,8 @@
 A field is chosen as a group of columns that only make sense together (an identifier's
 type and value, the phones and their lookup keys, the address). The rule: the pick the
 user made for the field; else the survivor's value; else, when the survivor's is empty,
-the absorbed profile's.
+the absorbed profile's. Fields in `UNIONS` (the programs serving the client) take both
+profiles' values, the survivor's first, unless a side is picked.
 """
 
 from collections.abc import Mapping
@@ -49,12 +50,15 @@ FIELD_GROUPS: dict[str, tuple[str, ...]] = {
     "target_groups": ("target_groups",),
     "age_range": ("age_range",),
     "postal_area": ("postal_area",),
+    "program_ids": ("program_ids",),
 }
+# List fields whose default is the union of both profiles' values (no duplicates).
+UNIONS = frozenset({"program_ids"})
 # What an anonymous profile may hold; a named survivor leaves these alone.
 ANONYMOUS_ONLY = frozenset({"age_range", "postal_area"})
 ANONYMOUS_FIELDS = frozenset(
     {"age_range", "gender", "official_language", "other_languages", "immigration_category",
-     "postal_area"}
+     "postal_area", "program_ids"}
 )  # fmt: skip
 # Columns whose value says nothing by itself (a flag beside a date).
 _COMPANIONS = frozenset({"birth_date_estimated", "phone_keys"})
@@ -77,6 +81,11 @@ def pick(choice: Side | None, survivor_empty: bool, absorbed_empty: bool) -> Sid
     if survivor_empty and not absorbed_empty:
         return "absorbed"
     return "survivor"
+
+
+def union(survivor: Any, absorbed: Any) -> list[Any]:
+    """Both lists in one: the survivor's items first, then the absorbed one's new ones."""
+    return list(dict.fromkeys([*(survivor or []), *(absorbed or [])]))
 
 
 def mergeable_fields(survivor_kind: str) -> list[str]:
@@ -108,6 +117,9 @@ def merge_columns(
         source = absorbed if side == "absorbed" else survivor
         for column in FIELD_GROUPS[field]:
             columns[column] = source.get(column)
+        if field in UNIONS and field not in choices:
+            for column in FIELD_GROUPS[field]:
+                columns[column] = union(survivor.get(column), absorbed.get(column))
         if not (a_empty if side == "absorbed" else s_empty):
             sides[field] = side
     return columns, sides

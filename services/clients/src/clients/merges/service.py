@@ -70,6 +70,10 @@ def _from_json(column: Any, value: Any) -> Any:
     if kind is date:
         return date.fromisoformat(value)
     if kind is list:
+        if getattr(column.type, "item_type", None) is not None and (
+            column.type.item_type.python_type is uuid.UUID
+        ):
+            return [uuid.UUID(v) for v in value]
         return list(value)
     return value
 

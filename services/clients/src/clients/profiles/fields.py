@@ -6,7 +6,7 @@ rules between fields are here.
 """
 
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from clients.profiles import values
 from clients.profiles.models import Client
@@ -16,7 +16,7 @@ from kit.errors import Conflict, Invalid
 
 ANONYMOUS_FIELDS = frozenset(
     {"age_range", "gender", "official_language", "other_languages", "immigration_category",
-     "postal_area"}
+     "postal_area", "program_ids"}
 )  # fmt: skip
 # Fields hidden (and frozen) while consent is withdrawn.
 IDENTIFYING_INPUT = frozenset(
@@ -40,7 +40,10 @@ PLAIN = ("given_name", "family_name", "preferred_name")
 EARLIEST_BIRTH = date(1900, 1, 1)
 
 
-def _dedupe(items: list[str]) -> list[str]:
+_T = TypeVar("_T")
+
+
+def _dedupe(items: list[_T]) -> list[_T]:
     return list(dict.fromkeys(items))
 
 
@@ -144,6 +147,9 @@ def _apply_one(changes: _Changes, field: str, value: Any) -> None:
         changes.put(field, value)
     elif field == "postal_area":
         changes.put(field, values.postal_area(value) if value else None)
+    elif field == "program_ids":
+        # Which programs exist is the database's (`check_programs`, before this runs).
+        changes.put(field, _dedupe(list(value or [])))
     else:  # a schema field without a rule here is a bug, not a user error
         raise AssertionError(f"no rule for profile field {field}")
 

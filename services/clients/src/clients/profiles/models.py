@@ -3,8 +3,8 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text, text
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kit.clock import utcnow
@@ -33,6 +33,8 @@ class Client(Base):
         Index("ix_clients_agency_identifier_value", "agency_id", "identifier_value"),
         Index("ix_clients_agency_email", "agency_id", "email"),
         Index("ix_clients_agency_postal_code", "agency_id", "postal_code"),
+        # Search and lists by program (migration 0005_client_programs).
+        Index("ix_clients_program_ids", "program_ids", postgresql_using="gin"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -85,6 +87,11 @@ class Client(Base):
     target_groups: Mapped[list[str]] = _texts()
     age_range: Mapped[str | None] = mapped_column(String(16))
     postal_area: Mapped[str | None] = mapped_column(String(3))
+    # The agency's programs serving the client (ids of identity's programs, checked
+    # against the local copies in `program_copies` when set). Not identifying.
+    program_ids: Mapped[list[uuid.UUID]] = mapped_column(
+        ARRAY(UUID(as_uuid=True)), default=list, server_default=text("'{}'")
+    )
 
     # active | merged (into `merged_into`, see clients.merges): hidden from lists and search.
     status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")

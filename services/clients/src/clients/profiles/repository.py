@@ -39,6 +39,7 @@ async def page(
     phone_key: str | None,
     birth_date: date | None,
     kind: str | None,
+    program: uuid.UUID | None = None,
     limit: int,
     offset: int,
 ) -> list[Client]:
@@ -51,6 +52,8 @@ async def page(
         query = query.where(Client.birth_date == birth_date)
     if kind is not None:
         query = query.where(Client.kind == kind)
+    if program is not None:
+        query = query.where(Client.program_ids.contains([program]))  # GIN: ix_clients_program_ids
     if identifier is not None or phone_key is not None or birth_date is not None:
         # A withdrawn consent hides the identifying fields: they cannot find the client.
         query = query.where(Client.consent_status != "withdrawn")

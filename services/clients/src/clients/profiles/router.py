@@ -45,6 +45,7 @@ async def list_clients(
     phone: Annotated[str | None, Query(min_length=1, max_length=40)] = None,
     birth_date: date | None = None,
     kind: Literal["named", "anonymous"] | None = None,
+    program: uuid.UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> ClientPage:
@@ -55,6 +56,7 @@ async def list_clients(
         phone=phone,
         birth_date=birth_date,
         kind=kind,
+        program=program,
         limit=limit,
         offset=offset,
     )

@@ -11,6 +11,7 @@ Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 Label = Annotated[str, StringConstraints(min_length=1, max_length=200)]  # exact, not stripped
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 Version = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+MAX_PROGRAMS = 50
 
 
 class AddressIn(BaseModel):
@@ -63,6 +64,8 @@ class ProfileFields(BaseModel):
     employment_status: Label | None = None
     marital_status: Label | None = None
     target_groups: list[Label] | None = Field(default=None, max_length=30)
+    # The agency's programs serving the client (named and anonymous profiles alike).
+    program_ids: list[uuid.UUID] | None = Field(default=None, max_length=MAX_PROGRAMS)
     # Anonymous profiles only.
     age_range: Label | None = None
     postal_area: Annotated[str, StringConstraints(max_length=10)] | None = None
@@ -99,6 +102,7 @@ class AnonymousCreate(BaseModel):
     immigration_category: Label | None = None
     # A full postal code is accepted and cut to its first three characters.
     postal_area: Annotated[str, StringConstraints(max_length=10)] | None = None
+    program_ids: list[uuid.UUID] | None = Field(default=None, max_length=MAX_PROGRAMS)
 
 
 class ConvertIn(BaseModel):
@@ -187,6 +191,8 @@ class ClientOut(BaseModel):
     target_groups: list[str]
     age_range: str | None
     postal_area: str | None
+    # The agency's programs serving the client (ids; names from identity).
+    program_ids: list[uuid.UUID] = Field(default_factory=list)
     family: list[FamilyLinkOut]
     completeness: Completeness
     # The agency's own questions answered: on reads and saves (GET and PATCH).
@@ -216,6 +222,7 @@ class ClientSummary(BaseModel):
     age_range: str | None
     identifier_type: str | None
     identifier_value: str | None
+    program_ids: list[uuid.UUID] = Field(default_factory=list)
 
 
 class ClientPage(BaseModel):

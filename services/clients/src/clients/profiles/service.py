@@ -29,6 +29,7 @@ from clients.profiles.schemas import (
 from clients.profiles.view import client_out, state, summary
 from clients.questions import service as questions
 from clients.search import index as name_index
+from clients.staff import repository as programs
 from contracts.clients import (
     ClientConsentChanged,
     ClientConverted,
@@ -115,6 +116,26 @@ async def _save(db: AsyncSession, client: Client, *, new: bool = False) -> None:
         raise
 
 
+async def check_programs(
+    db: AsyncSession, client: Client, data: ProfileFields, given: set[str]
+) -> None:
+    """Every program id sent must be one of the agency's programs in the local copies
+    (identity's `program.updated` events); one not held yet must also be active (a
+    program deactivated later stays on the profiles it serves)."""
+    if "program_ids" not in given or not data.program_ids:
+        return
+    found = await programs.programs_by_id(db, client.agency_id, data.program_ids)
+    held = set(client.program_ids or [])
+    for program_id in data.program_ids:
+        program = found.get(program_id)
+        if program is None:
+            raise Invalid(
+                "program_ids", "is not a program of this agency", code="program_not_found"
+            )
+        if not program.active and program_id not in held:
+            raise Invalid("program_ids", "is not an active program", code="program_inactive")
+
+
 def consent_given(client: Client, actor: Principal, consent: ConsentIn) -> ConsentRecord:
     values.check_listed("consent.language", consent.language)
     now = utcnow()
@@ -152,6 +173,7 @@ def new_client(actor: Principal, kind: str) -> Client:
         other_languages=[],
         citizenships=[],
         target_groups=[],
+        program_ids=[],
         version=1,
         created_at=now,
         created_by=actor.user_id,
@@ -174,7 +196,9 @@ async def register_named(db: AsyncSession, actor: Principal, data: NamedCreate) 
     """A named client starts with the privacy statement accepted."""
     client = new_client(actor, "named")
     record = consent_given(client, actor, data.consent)
-    fields = apply_fields(client, data, data.model_fields_set - {"consent"})
+    given = data.model_fields_set - {"consent"}
+    await check_programs(db, client, data, given)
+    fields = apply_fields(client, data, given)
     await _save(db, client, new=True)
     await name_index.reindex(db, client)
     repo.add_consent(db, record)
@@ -185,8 +209,10 @@ async def register_anonymous(
     db: AsyncSession, actor: Principal, data: AnonymousCreate
 ) -> ClientOut:
     client = new_client(actor, "anonymous")
-    given = data.model_fields_set
-    fields = apply_fields(client, ProfileFields(**data.model_dump(include=given)), set(given))
+    given = set(data.model_fields_set)
+    profile = ProfileFields(**data.model_dump(include=given))
+    await check_programs(db, client, profile, given)
+    fields = apply_fields(client, profile, given)
     await _save(db, client, new=True)
     return await _registered(db, actor, client, fields)
 
@@ -216,7 +242,9 @@ async def update_client(
 ) -> ClientOut:
     """A partial save: only the fields (and answers) sent change."""
     client = await visible_client(db, actor, client_id, for_update=True)
-    changed = apply_fields(client, patch, patch.model_fields_set - {"answers"})
+    given = patch.model_fields_set - {"answers"}
+    await check_programs(db, client, patch, given)
+    changed = apply_fields(client, patch, given)
     if patch.answers is not None:
         changed |= await questions.save_answers(db, actor, client, patch.answers)
     if not changed:
@@ -296,6 +324,7 @@ async def convert(
         raise Conflict("This client is already named", code="already_named")
     client.kind = "named"
     record = consent_given(client, actor, data.consent)
+    await check_programs(db, client, data.profile, set(data.profile.model_fields_set))
     changed = apply_fields(client, data.profile)
     _touch(client, actor)
     await _save(db, client)
@@ -316,6 +345,7 @@ async def list_clients(
     phone: str | None = None,
     birth_date: date | None = None,
     kind: str | None = None,
+    program: uuid.UUID | None = None,
     limit: int = 20,
     offset: int = 0,
 ) -> ClientPage:
@@ -334,11 +364,18 @@ async def list_clients(
         phone_key=phone_key,
         birth_date=birth_date,
         kind=kind,
+        program=program,
         limit=limit + 1,
         offset=offset,
     )
     shown = rows[:limit]
-    filters = {"identifier": identifier, "phone": phone, "birth_date": birth_date, "kind": kind}
+    filters = {
+        "identifier": identifier,
+        "phone": phone,
+        "birth_date": birth_date,
+        "kind": kind,
+        "program": program,
+    }
     used = [name for name, value in filters.items() if value is not None]
     # Which clients appeared in a list is part of "who viewed this client".
     await audit(

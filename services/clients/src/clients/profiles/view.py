@@ -93,6 +93,7 @@ def state(client: Client, family: list[FamilyLinkRow], *, reveal: bool = False) 
         "target_groups": list(client.target_groups),
         "age_range": client.age_range,
         "postal_area": client.postal_area,
+        "program_ids": list(client.program_ids or []),
         "family": [
             {"client_id": f.related_client_id, "relationship": f.relationship} for f in family
         ],
@@ -162,4 +163,5 @@ def summary(client: Client) -> ClientSummary:
         age_range=client.age_range,
         identifier_type=None if hide else client.identifier_type,
         identifier_value=None if hide else client.identifier_value,
+        program_ids=list(client.program_ids or []),
     )

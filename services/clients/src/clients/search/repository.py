@@ -27,6 +27,7 @@ class Options:
     registered_from: datetime | None = None
     registered_to: datetime | None = None  # exclusive
     kind: str | None = None
+    program: uuid.UUID | None = None  # one of the programs serving the client
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,8 @@ def _options(options: Options) -> list[ColumnElement[bool]]:
         where.append(Client.created_at < options.registered_to)
     if options.kind is not None:
         where.append(Client.kind == options.kind)
+    if options.program is not None:
+        where.append(Client.program_ids.contains([options.program]))
     return where
 
 

@@ -1,6 +1,7 @@
 """`GET /clients/search` and `POST /clients/duplicates` (registered before the profile
 routes, so `search` is never read as a client id)."""
 
+import uuid
 from datetime import date, datetime
 from typing import Annotated, Literal
 
@@ -36,6 +37,9 @@ async def search(
     registered_from: datetime | None = None,
     registered_to: datetime | None = None,
     kind: Literal["named", "anonymous"] | None = None,
+    program: Annotated[
+        uuid.UUID | None, Query(description="only clients this program serves")
+    ] = None,
     page: Annotated[int, Query(ge=1, le=1000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> SearchPage:
@@ -48,6 +52,7 @@ async def search(
         registered_from=registered_from,
         registered_to=registered_to,
         kind=kind,
+        program=program,
     )
     return await service.search(
         db,
