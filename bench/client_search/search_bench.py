@@ -233,6 +233,11 @@ async def copy_batch(
         await owner.execute(
             f"INSERT INTO client_name_keys ({kcols}) SELECT {kcols} FROM bench_keys"
         )
+        # Phone keys as `search.index.phone_keys_of` (bulk clients are named, with consent).
+        await owner.execute(
+            "INSERT INTO client_phone_keys (client_id, phone_key, agency_id)"
+            " SELECT DISTINCT id, unnest(phone_keys), agency_id FROM bench_clients"
+        )
 
 
 async def bulk_count(owner: asyncpg.Connection, agency_id: uuid.UUID) -> int:
@@ -286,6 +291,7 @@ async def bulk_load(agency_id: uuid.UUID, n: int, max_seconds: float) -> None:
         )
         await owner.execute("ANALYZE clients")
         await owner.execute("ANALYZE client_name_keys")
+        await owner.execute("ANALYZE client_phone_keys")
     finally:
         await owner.close()
 
@@ -447,8 +453,13 @@ async def bare_search(
                 if found:
                     args.append(found)
                     sql += f" AND client_id <> ALL(${len(args)}::uuid[])"
-                args.append(CANDIDATE_LIMIT - len(found))
-                sql += f" GROUP BY client_id LIMIT ${len(args)}"
+                # `repository.ids_by_keys`: the index range first, then distinct.
+                limit = CANDIDATE_LIMIT - len(found)
+                args += [limit * len(stage), limit]
+                sql = (
+                    f"SELECT DISTINCT client_id FROM ({sql} LIMIT ${len(args) - 1}) found"
+                    f" LIMIT ${len(args)}"
+                )
                 found += [r[0] for r in await app.fetch(sql, *args)]
                 if len(found) >= ENOUGH_CANDIDATES:
                     break
@@ -467,8 +478,11 @@ async def bare_search(
                 " AND status = 'active'"
             )
             if query.phone is not None:
-                args = [agency_id, [query.phone.replace("-", "")]]
-                sql += " AND phone_keys @> $2::text[]"
+                args = [agency_id, query.phone.replace("-", "")]
+                sql += (
+                    " AND id IN (SELECT client_id FROM client_phone_keys"
+                    " WHERE agency_id = $1 AND phone_key = $2)"
+                )
             else:
                 args = [agency_id, query.birth_date]
                 sql += " AND birth_date = $2"

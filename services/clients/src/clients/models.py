@@ -6,7 +6,7 @@ from clients.notes.models import Note
 from clients.plans.models import PlanEntry, SettlementPlan
 from clients.profiles.models import Client, ConsentRecord, FamilyLinkRow
 from clients.questions.models import ClientAnswerSet, ClientQuestionSet
-from clients.search.models import ClientNameKey
+from clients.search.models import ClientNameKey, ClientPhoneKey
 from clients.staff.models import ProgramCopy, StaffMember
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "ClientChange",
     "ClientMerge",
     "ClientNameKey",
+    "ClientPhoneKey",
     "ClientQuestionSet",
     "ConsentRecord",
     "FamilyLinkRow",

@@ -39,8 +39,11 @@ async def owned(admin_db: asyncpg.Connection, table: str, client_id: str) -> set
 
 
 async def keys(admin_db: asyncpg.Connection, client_id: str) -> set[str]:
+    """Name keys and phone keys (`phone:<key>`) of the client."""
     rows = await admin_db.fetch(
-        "SELECT key FROM client_name_keys WHERE client_id = $1", uuid.UUID(client_id)
+        "SELECT key FROM client_name_keys WHERE client_id = $1"
+        " UNION ALL SELECT 'phone:' || phone_key FROM client_phone_keys WHERE client_id = $1",
+        uuid.UUID(client_id),
     )
     return {r["key"] for r in rows}
 
@@ -133,6 +136,7 @@ async def test_merge_moves_everything_to_the_survivor_and_undo_puts_it_back(
         for cid in (s_id, a_id)
     }
     assert before_keys[a_id] and len(before_rows[("client_notes", a_id)]) == 2
+    assert any(k.startswith("phone:") for k in before_keys[a_id])
 
     # Caseworkers may not merge; another agency finds neither profile.
     body = {"absorbed_id": a_id, "reason": "Same person registered twice",

@@ -268,9 +268,53 @@ async def test_search_needs_a_criterion(agency: Agency) -> None:
     assert response.status_code == 422
 
 
-async def test_the_key_table_forces_row_level_security(admin_db: asyncpg.Connection) -> None:
+@pytest.mark.parametrize("table", ["client_name_keys", "client_phone_keys"])
+async def test_the_key_tables_force_row_level_security(
+    admin_db: asyncpg.Connection, table: str
+) -> None:
     row = await admin_db.fetchrow(
-        "SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = $1",
-        "client_name_keys",
+        "SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = $1", table
     )
     assert row is not None and row["relrowsecurity"] and row["relforcerowsecurity"]
+
+
+async def test_phone_keys_follow_the_phones_and_the_consent(
+    agency: Agency, admin_db: asyncpg.Connection
+) -> None:
+    worker = agency.worker()
+    client = await register(worker, "Nadia", "Haddad", phones=["(519) 555-0177", "519 555 0177"])
+    cid = uuid.UUID(client["id"])
+    phone_keys = "SELECT phone_key FROM client_phone_keys WHERE client_id = $1 ORDER BY 1"
+
+    async def stored() -> list[str]:
+        return [r["phone_key"] for r in await admin_db.fetch(phone_keys, cid)]
+
+    async def listed(phone: str) -> list[str]:
+        response = await worker.get("/clients", params={"phone": phone})
+        assert response.status_code == 200, response.text
+        return [c["id"] for c in response.json()["items"]]
+
+    assert await stored() == ["5195550177"]
+    assert await top_ids(worker, phone="519-555-0177") == [client["id"]]
+    assert await listed("5195550177") == [client["id"]]
+
+    changed = await worker.patch(
+        f"/clients/{client['id']}", json={"phones": ["226-555-0144", "+44 20 7946 0958"]}
+    )
+    assert changed.status_code == 200, changed.text
+    assert "2265550144" in await stored() and "5195550177" not in await stored()
+    assert await top_ids(worker, phone="5195550177") == []
+    assert await top_ids(worker, phone="226 555 0144") == [client["id"]]
+    assert await listed("2265550144") == [client["id"]]
+
+    withdrawn = await worker.delete(f"/clients/{client['id']}/consent")
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert await stored() == []
+    again = await worker.post(f"/clients/{client['id']}/consent", json=CONSENT)
+    assert again.status_code == 200, again.text
+    assert "2265550144" in await stored()
+    assert await listed("2265550144") == [client["id"]]
+
+    cleared = await worker.patch(f"/clients/{client['id']}", json={"phones": None})
+    assert cleared.status_code == 200, cleared.text
+    assert await stored() == []

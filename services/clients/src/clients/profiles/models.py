@@ -26,7 +26,6 @@ class Client(Base):
             "identifier_value",
             unique=True,
         ),
-        Index("ix_clients_phone_keys", "phone_keys", postgresql_using="gin"),
         Index("ix_clients_agency_birth_date", "agency_id", "birth_date"),
         Index("ix_clients_agency_created_at", "agency_id", "created_at"),
         # Exact lookups of client search (migration 0002_name_keys).
@@ -61,7 +60,8 @@ class Client(Base):
     other_names: Mapped[list[str]] = _texts()
     gender: Mapped[str | None] = mapped_column(String(100))
     phones: Mapped[list[str]] = _texts()
-    # Digits only (the last ten of a North American number): exact lookups by phone.
+    # Digits only (the last ten of a North American number). Looked up through the
+    # `client_phone_keys` b-tree (search.models), not this array (migration 0006).
     phone_keys: Mapped[list[str]] = _texts()
     has_email: Mapped[bool | None]
     email: Mapped[str | None] = mapped_column(String(320))

@@ -5,6 +5,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clients.profiles.models import Client, ConsentRecord, FamilyLinkRow
+from clients.search.repository import has_phone_key
 from kit.db import flush
 
 IDENTIFIER_UNIQUE = "uq_clients_agency_identifier"
@@ -47,7 +48,7 @@ async def page(
     if identifier is not None:
         query = query.where(Client.identifier_value == identifier)
     if phone_key is not None:
-        query = query.where(Client.phone_keys.contains([phone_key]))
+        query = query.where(has_phone_key(agency_id, phone_key))  # b-tree, not the array
     if birth_date is not None:
         query = query.where(Client.birth_date == birth_date)
     if kind is not None:

@@ -30,3 +30,26 @@ class ClientNameKey(Base):
     key: Mapped[str] = mapped_column(Text, primary_key=True)
     agency_id: Mapped[uuid.UUID]
     birth_date: Mapped[date | None] = mapped_column(Date)
+
+
+class ClientPhoneKey(Base):
+    """One phone key (digits only, `values.phone_key`) of one client.
+
+    Exact phone lookups (search, duplicate check, list filter) read this b-tree and not
+    `clients.phone_keys`: under row-level security the GIN index on that array is not
+    usable (`@>` is not LEAKPROOF, so it cannot be applied below the tenant policy) and
+    the lookup became a scan of the whole table. Kept like the name keys, in the same
+    transaction (`search.index.reindex`); a restricted or merged profile has no rows.
+    """
+
+    __tablename__ = "client_phone_keys"
+    __table_args__ = (
+        # The lookup: agency, phone key -> client ids, from the index alone.
+        Index("ix_client_phone_keys_lookup", "agency_id", "phone_key", "client_id"),
+    )
+
+    client_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True
+    )
+    phone_key: Mapped[str] = mapped_column(Text, primary_key=True)
+    agency_id: Mapped[uuid.UUID]

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, and_, delete, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clients.profiles.models import Client
-from clients.search.models import ClientNameKey
+from clients.search.models import ClientNameKey, ClientPhoneKey
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,9 @@ class Exact:
 
 
 async def delete_keys(db: AsyncSession, client_id: uuid.UUID) -> None:
+    """The client's name and phone keys, all of them."""
     await db.execute(delete(ClientNameKey).where(ClientNameKey.client_id == client_id))
+    await db.execute(delete(ClientPhoneKey).where(ClientPhoneKey.client_id == client_id))
 
 
 async def insert_keys(
@@ -51,6 +53,7 @@ async def insert_keys(
     client_id: uuid.UUID,
     birth_date: date | None,
     keys: Iterable[str],
+    phone_keys: Iterable[str] = (),
 ) -> None:
     rows = [
         {"client_id": client_id, "key": key, "agency_id": agency_id, "birth_date": birth_date}
@@ -58,6 +61,25 @@ async def insert_keys(
     ]
     if rows:
         await db.execute(insert(ClientNameKey), rows)
+    phones = [
+        {"client_id": client_id, "phone_key": key, "agency_id": agency_id}
+        for key in sorted(set(phone_keys))
+    ]
+    if phones:
+        await db.execute(insert(ClientPhoneKey), phones)
+
+
+def has_phone_key(agency_id: uuid.UUID, phone_key: str) -> ColumnElement[bool]:
+    """`Client` has this phone key: a b-tree lookup in `client_phone_keys`.
+
+    The explicit `agency_id =` (besides row-level security) puts the lookup on
+    `ix_client_phone_keys_lookup`; `clients.phone_keys @> ...` would scan the table.
+    """
+    return Client.id.in_(
+        select(ClientPhoneKey.client_id).where(
+            ClientPhoneKey.agency_id == agency_id, ClientPhoneKey.phone_key == phone_key
+        )
+    )
 
 
 async def ids_by_keys(
@@ -69,15 +91,26 @@ async def ids_by_keys(
     exclude: Sequence[uuid.UUID],
     limit: int,
 ) -> list[uuid.UUID]:
-    """Clients having any of `keys` (b-tree lookups), at most `limit` of them."""
-    query = select(ClientNameKey.client_id).where(
-        ClientNameKey.agency_id == agency_id, ClientNameKey.key.in_(sorted(keys))
+    """Clients having any of `keys` (b-tree lookups), at most `limit` of them.
+
+    The index range is read first, bounded by its own LIMIT, and only then made
+    distinct: a client holds each key once, so `limit * len(keys)` rows hold `limit`
+    distinct clients whenever there are that many. (A `GROUP BY client_id LIMIT` made
+    the planner walk the primary key in client order, filtering keys: 25-110 ms for a
+    common name at 1M clients, against ~1.5 ms on `ix_client_name_keys_lookup`.)
+    """
+    wanted = sorted(set(keys))
+    if not wanted or limit <= 0:
+        return []
+    rows = select(ClientNameKey.client_id).where(
+        ClientNameKey.agency_id == agency_id, ClientNameKey.key.in_(wanted)
     )
     if birth_date is not None:
-        query = query.where(ClientNameKey.birth_date == birth_date)
+        rows = rows.where(ClientNameKey.birth_date == birth_date)
     if exclude:
-        query = query.where(ClientNameKey.client_id.not_in(exclude))
-    query = query.group_by(ClientNameKey.client_id).limit(limit)
+        rows = rows.where(ClientNameKey.client_id.not_in(exclude))
+    found = rows.limit(limit * len(wanted)).subquery("found")
+    query = select(found.c.client_id).distinct().limit(limit)
     return list(await db.scalars(query))
 
 
@@ -105,10 +138,10 @@ def _options(options: Options) -> list[ColumnElement[bool]]:
     return where
 
 
-def _exact(exact: Exact) -> list[ColumnElement[bool]]:
+def _exact(agency_id: uuid.UUID, exact: Exact) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if exact.phone_key:
-        where.append(Client.phone_keys.contains([exact.phone_key]))
+        where.append(has_phone_key(agency_id, exact.phone_key))
     if exact.identifier:
         where.append(Client.identifier_value == exact.identifier)
     if exact.email:
@@ -149,7 +182,7 @@ async def matching(
     limit: int,
 ) -> list[Client]:
     """Clients matching the exact values: all of them, or any of them (`match_all`)."""
-    conditions = _exact(exact)
+    conditions = _exact(agency_id, exact)
     if not conditions:
         return []
     query = select(Client).where(
