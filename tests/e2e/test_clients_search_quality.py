@@ -114,10 +114,11 @@ def test_at_least_200_queries_find_their_client_first(population: Population) ->
     print(f"  {'all':16} {len(cases):4}  {total_first:6.1%}  {total_top3:6.1%}")
     if misses:
         print("  not first:\n    " + "\n    ".join(misses))
-    # The line reached when the set was written (typos that swap consonants of a family
-    # name are the known weak spot); every exact, reordered, accent and phone query is
-    # answered first.
-    assert total_first >= 0.95, misses
-    assert total_top3 >= 0.97, misses
+    # Every query ranked its client first when the set was written; a few points of
+    # slack per category keep the line without hiding a regression of a whole kind.
+    assert total_first >= 0.98, misses
+    assert total_top3 >= 0.99, misses
+    for category in asked:
+        assert first[category] / asked[category] >= 0.9, (category, misses)
     for category in ("exact", "swapped order", "accents", "phone format"):
         assert first[category] == asked[category], (category, misses)

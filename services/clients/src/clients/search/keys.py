@@ -27,7 +27,7 @@ from collections.abc import Collection, Iterable
 from itertools import combinations
 
 from clients.search.tokens import Token, field_tokens, name_tokens
-from clients.search.variants import COMMON_TOKENS
+from clients.search.variants import COMMON_TOKENS, fold
 
 MAX_KEY_TOKENS = 8  # tokens taking part in pair keys (28 pairs at most)
 MAX_TRIPLE_TOKENS = 5  # tokens taking part in triple keys (10 triples at most)
@@ -100,13 +100,49 @@ def name_keys(
     )
 
 
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+_MIN_TYPO_LENGTH = 4
+_TYPO_TOKENS = 3  # words whose one-slip spellings are tried (pairs of them: 3 at most)
+
+
+def _one_slip(word: str) -> set[str]:
+    """Every spelling one slip away: two letters swapped, one dropped, changed or added."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    swapped = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    dropped = {a + b[1:] for a, b in splits if b}
+    changed = {a + c + b[1:] for a, b in splits if b for c in _ALPHABET}
+    added = {a + c + b for a, b in splits for c in _ALPHABET}
+    return (swapped | dropped | changed | added) - {word}
+
+
+def _typo_keys(tokens: list[Token]) -> set[str]:
+    """Canonical pairs where one of the two words is taken as mistyped by one slip.
+
+    A slip inside a word changes both its canonical form and often its skeleton, so the
+    pair keys above miss "Youssef Dawrish" for Youssef Darwish. Stored keys stay as they
+    are; the search tries the few hundred spellings one slip away (folded, so a slip in
+    a known variant lands on its canonical form) paired with the other word.
+    """
+    keys: set[str] = set()
+    words = [token for token in tokens if not token.parts][:_TYPO_TOKENS]
+    for a, b in combinations(words, 2):
+        for typed, other in ((a, b), (b, a)):
+            if len(typed.canon) < _MIN_TYPO_LENGTH:
+                continue
+            keys |= {
+                _join("c2", (fold(spelling), other.canon)) for spelling in _one_slip(typed.canon)
+            }
+    return keys
+
+
 def query_plan(text: str) -> list[set[str]]:
     """The keys of a search text, in stages from the most to the least selective.
 
     The search looks up stage after stage (each with a LIMIT) until it has enough
     candidates: triples (3+ words), then canonical and phonetic pairs, then single-word
-    keys. Single-word keys of common names are emitted too (the text does not know what
-    is common); no profile stores them, so they find nothing.
+    keys, and last the pairs one typing slip away. Single-word keys of common names are
+    emitted too (the text does not know what is common); no profile stores them, so
+    they find nothing.
     """
     tokens = name_tokens([text])
     keyable = _keyable(tokens)
@@ -114,6 +150,7 @@ def query_plan(text: str) -> list[set[str]]:
         _triple_keys(keyable),
         _pair_keys(keyable) | _repeat_keys([text]),
         _single_keys(tokens, common=()),
+        _typo_keys(keyable),
     ]
     return [stage for stage in stages if stage]
 
