@@ -11,6 +11,9 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     logging.basicConfig(format="%(message)s", stream=sys.stdout, level=level.upper(), force=True)
     # uvicorn's access log repeats what our request middleware logs, with full URLs.
     logging.getLogger("uvicorn.access").disabled = True
+    # httpx logs every request at INFO as plain text with its full URL; our own request
+    # logs say what matters, as JSON.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
