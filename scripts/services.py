@@ -28,11 +28,12 @@ class Service:
 
 
 # Start order: identity first (others fetch its JWKS), gateway last (its /readyz checks
-# every upstream). Later: sessions 8003, referrals 8004,
+# every upstream). Later: referrals 8004,
 # files 8005 (uses_s3=True), reporting 8006, icare 8007.
 SERVICES: tuple[Service, ...] = (
     Service("identity", 8001, has_db=True, has_worker=True),
     Service("clients", 8002, has_db=True, has_worker=True),
+    Service("sessions", 8003, has_db=True, has_worker=True),
     Service("gateway", 8000, has_db=False, has_worker=False),
 )
 

@@ -1,0 +1,21 @@
+"""The sessions API: `uvicorn sessions.main:create_app --factory`."""
+
+from fastapi import FastAPI
+
+from kit.app import create_service_app
+from kit.auth import TokenVerifier
+from sessions.forms.router import router as forms_router
+from sessions.records.router import router as records_router
+from sessions.settings import SessionsSettings
+
+
+def create_app(
+    settings: SessionsSettings | None = None, *, verifier: TokenVerifier | None = None
+) -> FastAPI:
+    settings = settings or SessionsSettings()
+    return create_service_app(
+        settings,
+        title="OCMS sessions",
+        routers=[records_router, forms_router],
+        verifier=verifier,
+    )

@@ -1,0 +1,1 @@
+"""Sessions: the when/where/who of a service, and who may see them."""
