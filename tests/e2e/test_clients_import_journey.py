@@ -4,40 +4,21 @@ fill it, check it, import it; a file with bad rows imports nothing unless asked.
 import csv
 import io
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 
 from scripts.stack import StackInfo
-from tests.e2e.demo import CASEWORKER_SETTLEMENT, DEMO_PASSWORD, MANAGER
+from tests.e2e.demo import MANAGER
 from tests.e2e.gateway_client import GatewayClient
+from tests.e2e.journeys import CLIENTS, signed_in, uci
 
 pytestmark = pytest.mark.e2e
 
-CLIENTS = "/api/clients/clients"
 IMPORT = f"{CLIENTS}/import"
 UCI = "FOSS/GCMS Client ID"
 CONSENT = {"consent_statement_version": "2026-01", "consent_language": "English"}
-
-
-def _signed_in(stack: StackInfo, email: str) -> GatewayClient:
-    client = GatewayClient(stack.gateway_url)
-    response = client.login(email, DEMO_PASSWORD)
-    assert response.status_code == 200, response.text
-    return client
-
-
-@pytest.fixture(scope="module")
-def amal(stack: StackInfo) -> Iterator[GatewayClient]:
-    client = _signed_in(stack, CASEWORKER_SETTLEMENT)
-    yield client
-    client.close()
-
-
-def _uci() -> str:
-    return f"{uuid.uuid4().int % 10**8:08d}"
 
 
 def _family() -> str:
@@ -64,7 +45,7 @@ def test_download_fill_and_import_the_xlsx_template(amal: GatewayClient) -> None
     workbook = load_workbook(io.BytesIO(template.content))
     sheet = workbook.worksheets[0]
     column = {cell.value: cell.column for cell in sheet[1]}
-    family, ident = _family(), _uci()
+    family, ident = _family(), uci()
     people = [
         {**CONSENT, "given_name": "Olena", "family_name": family, "identifier_type": UCI,
          "identifier_value": ident, "birth_date": "1988-04-02", "address_province": "Ontario",
@@ -127,7 +108,7 @@ def test_a_file_with_bad_rows_imports_nothing_unless_only_valid_rows_are_asked(
     assert [f["field"] for f in unknown.json()["error"]["fields"]] == ["nickname"]
 
     # The manager sees the import on the imported client's trail.
-    manager = _signed_in(stack, MANAGER)
+    manager = signed_in(stack, MANAGER)
     try:
         client_id = partial.json()["items"][0]["client_id"]
         trail = manager.get(f"{CLIENTS}/{client_id}/audit")

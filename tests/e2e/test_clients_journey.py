@@ -3,8 +3,6 @@
 import asyncio
 import time
 import uuid
-from collections.abc import Iterator
-from typing import Any
 
 import asyncpg
 import pytest
@@ -12,49 +10,11 @@ import pytest
 from scripts.stack import StackInfo
 from tests.e2e.demo import (
     AGENCY_ADMIN,
-    CASEWORKER_SETTLEMENT,
-    DEMO_PASSWORD,
-    MANAGER,
-    PLATFORM_ADMIN,
 )
 from tests.e2e.gateway_client import GatewayClient
+from tests.e2e.journeys import CLIENTS, CONSENT, new_agency_admin, register, signed_in, uci
 
 pytestmark = pytest.mark.e2e
-
-CLIENTS = "/api/clients/clients"
-CONSENT = {"statement_version": "2026-01", "language": "English"}
-
-
-def _signed_in(stack: StackInfo, email: str, password: str = DEMO_PASSWORD) -> GatewayClient:
-    client = GatewayClient(stack.gateway_url)
-    response = client.login(email, password)
-    assert response.status_code == 200, response.text
-    return client
-
-
-@pytest.fixture(scope="module")
-def amal(stack: StackInfo) -> Iterator[GatewayClient]:
-    client = _signed_in(stack, CASEWORKER_SETTLEMENT)
-    yield client
-    client.close()
-
-
-@pytest.fixture(scope="module")
-def manager(stack: StackInfo) -> Iterator[GatewayClient]:
-    client = _signed_in(stack, MANAGER)
-    yield client
-    client.close()
-
-
-def _uci() -> str:
-    return f"{uuid.uuid4().int % 10**8:08d}"
-
-
-def _register(worker: GatewayClient, **fields: Any) -> dict[str, Any]:
-    response = worker.post(CLIENTS, json={"consent": CONSENT, **fields})
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
 def _published(stack: StackInfo, client_id: str, routing_key: str, within: float = 20.0) -> bool:
@@ -83,9 +43,9 @@ def _published(stack: StackInfo, client_id: str, routing_key: str, within: float
 
 
 def test_register_fill_in_and_find_a_named_client(amal: GatewayClient, stack: StackInfo) -> None:
-    client = _register(amal, given_name="Olena", family_name="Shevchenko")
+    client = register(amal, given_name="Olena", family_name="Shevchenko")
     assert client["completeness"]["missing_icare_required"]
-    ident = _uci()
+    ident = uci()
     saved = amal.patch(
         f"{CLIENTS}/{client['id']}",
         json={
@@ -144,7 +104,7 @@ def test_anonymous_client_converted_then_consent_withdrawn(amal: GatewayClient) 
 
 def _settlement_colleague(stack: StackInfo) -> GatewayClient:
     """A second caseworker in amal's program, made by the agency admin."""
-    admin = _signed_in(stack, AGENCY_ADMIN)
+    admin = signed_in(stack, AGENCY_ADMIN)
     programs = admin.get("/api/identity/programs").json()["items"]
     settle = next(p["id"] for p in programs if p["code"] == "SETTLE")
     email = f"colleague.{uuid.uuid4().hex[:8]}@maple.example.org"
@@ -156,28 +116,13 @@ def _settlement_colleague(stack: StackInfo) -> GatewayClient:
     )  # fmt: skip
     assert created.status_code == 201, created.text
     admin.close()
-    return _signed_in(stack, email, password)
-
-
-def _other_agency_admin(stack: StackInfo) -> GatewayClient:
-    platform = _signed_in(stack, PLATFORM_ADMIN)
-    suffix = uuid.uuid4().hex[:6]
-    email, password = f"admin.{suffix}@harbour.example.org", "Harbour-Admin-2026"
-    created = platform.post(
-        "/api/identity/agencies",
-        json={"name": f"Harbour Centre {suffix}", "code": f"HC{suffix}".upper(),
-              "admin": {"email": email, "given_name": "Ines", "family_name": "Moreau",
-                        "initial_password": password}},
-    )  # fmt: skip
-    assert created.status_code == 201, created.text
-    platform.close()
-    return _signed_in(stack, email, password)
+    return signed_in(stack, email, password)
 
 
 def test_private_note_other_agency_and_who_viewed(
     amal: GatewayClient, manager: GatewayClient, stack: StackInfo
 ) -> None:
-    client_id = _register(amal, given_name="Hana")["id"]
+    client_id = register(amal, given_name="Hana")["id"]
     note = amal.post(
         f"{CLIENTS}/{client_id}/notes", json={"body": "Disclosed a health issue", "private": True}
     )
@@ -195,7 +140,7 @@ def test_private_note_other_agency_and_who_viewed(
     assert note_ids(colleague) == []
     colleague.close()
 
-    stranger = _other_agency_admin(stack)
+    stranger = new_agency_admin(stack)
     assert stranger.get(f"{CLIENTS}/{client_id}").status_code == 404
     assert stranger.get(f"{CLIENTS}/{client_id}/notes").status_code == 404
     stranger.close()

@@ -7,74 +7,19 @@ import asyncio
 import json
 import time
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import asyncpg
 import pytest
 
 from scripts.stack import StackInfo
-from tests.e2e.demo import (
-    CASEWORKER_SETTLEMENT,
-    DEMO_PASSWORD,
-    MANAGER,
-    PLATFORM_ADMIN,
-)
 from tests.e2e.gateway_client import GatewayClient
+from tests.e2e.journeys import CLIENTS, new_agency_admin, register, uci
 
 pytestmark = pytest.mark.e2e
 
-CLIENTS = "/api/clients/clients"
 MERGES = "/api/clients/merges"
-CONSENT = {"statement_version": "2026-01", "language": "English"}
 IDENTIFIER = "FOSS/GCMS Client ID"
-
-
-def _signed_in(stack: StackInfo, email: str, password: str = DEMO_PASSWORD) -> GatewayClient:
-    client = GatewayClient(stack.gateway_url)
-    response = client.login(email, password)
-    assert response.status_code == 200, response.text
-    return client
-
-
-@pytest.fixture(scope="module")
-def amal(stack: StackInfo) -> Iterator[GatewayClient]:
-    client = _signed_in(stack, CASEWORKER_SETTLEMENT)
-    yield client
-    client.close()
-
-
-@pytest.fixture(scope="module")
-def manager(stack: StackInfo) -> Iterator[GatewayClient]:
-    client = _signed_in(stack, MANAGER)
-    yield client
-    client.close()
-
-
-def _uci() -> str:
-    return f"{uuid.uuid4().int % 10**8:08d}"
-
-
-def _register(worker: GatewayClient, **fields: Any) -> dict[str, Any]:
-    response = worker.post(CLIENTS, json={"consent": CONSENT, **fields})
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def _other_agency_admin(stack: StackInfo) -> GatewayClient:
-    platform = _signed_in(stack, PLATFORM_ADMIN)
-    suffix = uuid.uuid4().hex[:6]
-    email, password = f"admin.{suffix}@harbour.example.org", "Harbour-Admin-2026"
-    created = platform.post(
-        "/api/identity/agencies",
-        json={"name": f"Harbour Centre {suffix}", "code": f"HC{suffix}".upper(),
-              "admin": {"email": email, "given_name": "Ines", "family_name": "Moreau",
-                        "initial_password": password}},
-    )  # fmt: skip
-    assert created.status_code == 201, created.text
-    platform.close()
-    return _signed_in(stack, email, password)
 
 
 def _published(stack: StackInfo, routing_key: str, merge_id: str, within: float = 20.0) -> Any:
@@ -112,12 +57,12 @@ def test_merge_two_profiles_of_one_person_and_undo_it(
     amal: GatewayClient, manager: GatewayClient, stack: StackInfo
 ) -> None:
     family = f"Bondarenko{uuid.uuid4().hex[:6]}"
-    ident_a, ident_b = _uci(), _uci()
-    survivor = _register(
+    ident_a, ident_b = uci(), uci()
+    survivor = register(
         amal, given_name="Olena", family_name=family, birth_date="1991-03-04",
         identifier_type=IDENTIFIER, identifier_value=ident_a, phones=["416-555-0142"],
     )  # fmt: skip
-    absorbed = _register(
+    absorbed = register(
         amal, given_name="Elena", family_name=family, birth_date="1991-03-04",
         identifier_type=IDENTIFIER, identifier_value=ident_b, email="elena@example.org",
     )  # fmt: skip
@@ -135,7 +80,7 @@ def test_merge_two_profiles_of_one_person_and_undo_it(
     }
     forbidden = amal.post(f"{CLIENTS}/{s_id}/merge", json=body)
     assert forbidden.status_code == 403
-    stranger = _other_agency_admin(stack)
+    stranger = new_agency_admin(stack)
     assert stranger.post(f"{CLIENTS}/{s_id}/merge", json=body).status_code == 404
     stranger.close()
 

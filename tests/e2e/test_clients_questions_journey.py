@@ -7,61 +7,22 @@ import json
 import re
 import time
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import asyncpg
 import pytest
 
 from scripts.stack import StackInfo
-from tests.e2e.demo import AGENCY_ADMIN, CASEWORKER_SETTLEMENT, DEMO_PASSWORD, PLATFORM_ADMIN
 from tests.e2e.gateway_client import GatewayClient
+from tests.e2e.journeys import CLIENTS, CONSENT, new_agency_admin
 
 pytestmark = pytest.mark.e2e
 
-CLIENTS = "/api/clients/clients"
 QUESTIONS = "/api/clients/questions/client-profile"
 # Keys an earlier run of this journey on the same stack added: retired on the way in.
 EARLIER_RUN = re.compile(
     r"^(source|source_other|household|first_visit|interpreter|interests)_[0-9a-f]{8}$"
 )
-CONSENT = {"statement_version": "2026-01", "language": "English"}
-
-
-def _signed_in(stack: StackInfo, email: str, password: str = DEMO_PASSWORD) -> GatewayClient:
-    client = GatewayClient(stack.gateway_url)
-    response = client.login(email, password)
-    assert response.status_code == 200, response.text
-    return client
-
-
-@pytest.fixture(scope="module")
-def admin(stack: StackInfo) -> Iterator[GatewayClient]:
-    client = _signed_in(stack, AGENCY_ADMIN)
-    yield client
-    client.close()
-
-
-@pytest.fixture(scope="module")
-def amal(stack: StackInfo) -> Iterator[GatewayClient]:
-    client = _signed_in(stack, CASEWORKER_SETTLEMENT)
-    yield client
-    client.close()
-
-
-def _other_agency_admin(stack: StackInfo) -> GatewayClient:
-    platform = _signed_in(stack, PLATFORM_ADMIN)
-    suffix = uuid.uuid4().hex[:6]
-    email, password = f"admin.{suffix}@harbour.example.org", "Harbour-Admin-2026"
-    created = platform.post(
-        "/api/identity/agencies",
-        json={"name": f"Harbour Centre {suffix}", "code": f"HC{suffix}".upper(),
-              "admin": {"email": email, "given_name": "Ines", "family_name": "Moreau",
-                        "initial_password": password}},
-    )  # fmt: skip
-    assert created.status_code == 201, created.text
-    platform.close()
-    return _signed_in(stack, email, password)
 
 
 def _questions(tag: str) -> list[dict[str, Any]]:
@@ -205,7 +166,7 @@ def test_questions_defined_answered_retired_and_kept_to_the_agency(
     versions = admin.get(f"{QUESTIONS}/versions").json()["items"]
     assert versions[0]["version"] == version + 1 and versions[0]["retired"] >= len(keys)
 
-    stranger = _other_agency_admin(stack)
+    stranger = new_agency_admin(stack)
     theirs = stranger.get(QUESTIONS)
     assert theirs.status_code == 200
     assert not [q for q in theirs.json()["questions"] if q["key"].endswith(tag)]

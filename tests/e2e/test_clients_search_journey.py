@@ -5,35 +5,16 @@ and a phone number of its own, and the searches are narrowed by them.
 """
 
 import random
-import uuid
-from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
 from scripts.stack import StackInfo
-from tests.e2e.demo import CASEWORKER_SETTLEMENT, DEMO_PASSWORD, PLATFORM_ADMIN
 from tests.e2e.gateway_client import GatewayClient
+from tests.e2e.journeys import CLIENTS, new_agency_admin, register
 
 pytestmark = pytest.mark.e2e
-
-CLIENTS = "/api/clients/clients"
-CONSENT = {"statement_version": "2026-01", "language": "English"}
-
-
-def _signed_in(stack: StackInfo, email: str, password: str = DEMO_PASSWORD) -> GatewayClient:
-    client = GatewayClient(stack.gateway_url)
-    response = client.login(email, password)
-    assert response.status_code == 200, response.text
-    return client
-
-
-@pytest.fixture(scope="module")
-def amal(stack: StackInfo) -> Iterator[GatewayClient]:
-    client = _signed_in(stack, CASEWORKER_SETTLEMENT)
-    yield client
-    client.close()
 
 
 def _unique_day() -> str:
@@ -44,13 +25,6 @@ def _unique_phone() -> str:
     return f"437-{random.randrange(200, 999)}-{random.randrange(1000, 9999)}"
 
 
-def _register(worker: GatewayClient, **fields: Any) -> dict[str, Any]:
-    response = worker.post(CLIENTS, json={"consent": CONSENT, **fields})
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
 def _search(worker: GatewayClient, **params: Any) -> dict[str, Any]:
     response = worker.get(f"{CLIENTS}/search", params=params)
     assert response.status_code == 200, response.text
@@ -58,24 +32,9 @@ def _search(worker: GatewayClient, **params: Any) -> dict[str, Any]:
     return body
 
 
-def _other_agency_admin(stack: StackInfo) -> GatewayClient:
-    platform = _signed_in(stack, PLATFORM_ADMIN)
-    suffix = uuid.uuid4().hex[:6]
-    email, password = f"admin.{suffix}@harbour.example.org", "Harbour-Admin-2026"
-    created = platform.post(
-        "/api/identity/agencies",
-        json={"name": f"Harbour Centre {suffix}", "code": f"HC{suffix}".upper(),
-              "admin": {"email": email, "given_name": "Ines", "family_name": "Moreau",
-                        "initial_password": password}},
-    )  # fmt: skip
-    assert created.status_code == 201, created.text
-    platform.close()
-    return _signed_in(stack, email, password)
-
-
 def test_find_a_client_by_name_phone_and_birth_date(amal: GatewayClient, stack: StackInfo) -> None:
     born, phone = _unique_day(), _unique_phone()
-    olena = _register(
+    olena = register(
         amal, given_name="Olena", family_name="Shevchenko", birth_date=born, phones=[phone]
     )
     for text in ("Elena Shevchenko", "shevchenko olena", "Олена Шевченко", "Olna Shevchenko"):
@@ -91,7 +50,7 @@ def test_find_a_client_by_name_phone_and_birth_date(amal: GatewayClient, stack: 
     assert broad["items"] == [] and broad["narrow"]
 
     # Another agency never finds her.
-    stranger = _other_agency_admin(stack)
+    stranger = new_agency_admin(stack)
     assert _search(stranger, q="Olena Shevchenko", birth_date=born)["items"] == []
     assert _search(stranger, phone=phone)["items"] == []
     stranger.close()
@@ -99,7 +58,7 @@ def test_find_a_client_by_name_phone_and_birth_date(amal: GatewayClient, stack: 
 
 def test_restricted_profile_is_not_found_by_name(amal: GatewayClient) -> None:
     born = _unique_day()
-    client = _register(amal, given_name="Nguyễn", family_name="Thị Lan", birth_date=born)
+    client = register(amal, given_name="Nguyễn", family_name="Thị Lan", birth_date=born)
     assert [h["id"] for h in _search(amal, q="Nguyen Lan", birth_date=born)["items"]] == [
         client["id"]
     ]
@@ -109,7 +68,7 @@ def test_restricted_profile_is_not_found_by_name(amal: GatewayClient) -> None:
 
 def test_duplicates_are_offered_and_the_save_goes_through(amal: GatewayClient) -> None:
     born, phone = _unique_day(), _unique_phone()
-    first = _register(
+    first = register(
         amal, given_name="Mohammed", family_name="Hassan", birth_date=born, phones=[phone]
     )
     offered = amal.post(
@@ -121,6 +80,6 @@ def test_duplicates_are_offered_and_the_save_goes_through(amal: GatewayClient) -
     assert [d["id"] for d in items] == [first["id"]]
     assert "name" in items[0]["reasons"] and "birth_date" in items[0]["reasons"]
 
-    second = _register(amal, given_name="Mohamad", family_name="Hassan", phones=[phone])
+    second = register(amal, given_name="Mohamad", family_name="Hassan", phones=[phone])
     assert [d["id"] for d in second["possible_duplicates"]] == [first["id"]]
     assert "phone" in second["possible_duplicates"][0]["reasons"]

@@ -17,11 +17,10 @@ import pytest
 from scripts.stack import StackInfo
 from tests.e2e.demo import DEMO_PASSWORD, PLATFORM_ADMIN
 from tests.e2e.gateway_client import GatewayClient
+from tests.e2e.journeys import CLIENTS
 from tests.e2e.search_quality_cases import CONFUSERS, TARGETS, Person, queries
 
 pytestmark = pytest.mark.e2e
-
-CLIENTS = "/api/clients/clients"
 
 
 def _csv(people: tuple[Person, ...]) -> bytes:

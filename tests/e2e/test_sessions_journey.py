@@ -4,47 +4,17 @@ needs assessment saved as a draft then completed, and who may see a private one.
 import asyncio
 import time
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import asyncpg
 import pytest
 
 from scripts.stack import StackInfo
-from tests.e2e.demo import CASEWORKER_EMPLOYMENT, CASEWORKER_SETTLEMENT, DEMO_PASSWORD, MANAGER
 from tests.e2e.gateway_client import GatewayClient
 
 pytestmark = pytest.mark.e2e
 
 SESSIONS = "/api/sessions/sessions"
-
-
-def _signed_in(stack: StackInfo, email: str) -> GatewayClient:
-    client = GatewayClient(stack.gateway_url)
-    response = client.login(email, DEMO_PASSWORD)
-    assert response.status_code == 200, response.text
-    return client
-
-
-@pytest.fixture(scope="module")
-def amal(stack: StackInfo) -> Iterator[GatewayClient]:
-    client = _signed_in(stack, CASEWORKER_SETTLEMENT)
-    yield client
-    client.close()
-
-
-@pytest.fixture(scope="module")
-def manager(stack: StackInfo) -> Iterator[GatewayClient]:
-    client = _signed_in(stack, MANAGER)
-    yield client
-    client.close()
-
-
-@pytest.fixture(scope="module")
-def bao(stack: StackInfo) -> Iterator[GatewayClient]:
-    client = _signed_in(stack, CASEWORKER_EMPLOYMENT)
-    yield client
-    client.close()
 
 
 def _settlement_program(worker: GatewayClient) -> str:

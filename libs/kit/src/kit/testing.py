@@ -16,30 +16,35 @@ Where the servers are comes from the environment:
 """
 
 import asyncio
+import json
 import os
 import re
 import shlex
 import subprocess
 import time
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import aio_pika
 import asyncpg  # type: ignore[import-untyped, unused-ignore]
+import httpx
 import yarl
 from aio_pika.abc import AbstractConnection
 from alembic import command
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
+from fastapi import FastAPI
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
+from kit.auth import Principal, Role, TokenVerifier
 from kit.db import Database
 from kit.messaging.consumer import Consumer, Subscription
 
@@ -292,3 +297,87 @@ def migrated_scratch_database(prefix: str, alembic_ini: Path) -> Iterator[Scratc
         yield db
     finally:
         asyncio.run(drop_scratch_database(db))
+
+
+# --- a service's API in-process, called as any staff member of any agency ---------------
+
+
+class ClaimsVerifier(TokenVerifier):
+    """Test double: the bearer value is the claims as JSON, so a test acts as anyone.
+    Signature checks are `TokenVerifier`'s own tests' business (and tests/security's)."""
+
+    def __init__(self) -> None:
+        super().__init__("http://unused.invalid/jwks", issuer="test", audience="test")
+
+    async def verify(self, token: str) -> Principal:
+        return Principal.from_claims(json.loads(token))
+
+
+@asynccontextmanager
+async def in_process_api(app: FastAPI, name: str) -> AsyncIterator[httpx.AsyncClient]:
+    """An httpx client on `app` with its lifespan entered (database pool, broker probe)."""
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=f"http://{name}") as client:
+            yield client
+
+
+@dataclass
+class Actor:
+    """A staff member of some agency, calling the API with their claims."""
+
+    http: httpx.AsyncClient
+    principal: Principal
+
+    @property
+    def id(self) -> uuid.UUID:
+        return self.principal.user_id
+
+    async def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        token = json.dumps(self.principal.to_claims())
+        headers = {"Authorization": f"Bearer {token}"}
+        return await self.http.request(method, path, headers=headers, **kwargs)
+
+    async def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        return await self.request("GET", path, **kwargs)
+
+    async def post(self, path: str, **kwargs: Any) -> httpx.Response:
+        return await self.request("POST", path, **kwargs)
+
+    async def patch(self, path: str, **kwargs: Any) -> httpx.Response:
+        return await self.request("PATCH", path, **kwargs)
+
+    async def put(self, path: str, **kwargs: Any) -> httpx.Response:
+        return await self.request("PUT", path, **kwargs)
+
+    async def delete(self, path: str, **kwargs: Any) -> httpx.Response:
+        return await self.request("DELETE", path, **kwargs)
+
+
+@dataclass
+class Agency:
+    """A fresh agency with two programs; its staff are made up on demand."""
+
+    http: httpx.AsyncClient
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+    settle: uuid.UUID = field(default_factory=uuid.uuid4)
+    employ: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    def _actor(self, role: Role, programs: set[uuid.UUID], manages: set[uuid.UUID]) -> Actor:
+        principal = Principal(
+            user_id=uuid.uuid4(),
+            agency_id=self.id,
+            role=role,
+            programs=frozenset(programs),
+            manages=frozenset(manages),
+        )
+        return Actor(self.http, principal)
+
+    def worker(self, program: str = "settle") -> Actor:
+        return self._actor(Role.CASEWORKER, {getattr(self, program)}, set())
+
+    def manager(self, *workers: Actor) -> Actor:
+        return self._actor(Role.MANAGER, {self.settle, self.employ}, {w.id for w in workers})
+
+    def admin(self) -> Actor:
+        return self._actor(Role.AGENCY_ADMIN, set(), set())

@@ -4,7 +4,9 @@ import uuid
 
 import pytest
 
-from .conftest import CONSENT, Agency
+from kit.testing import Agency
+
+from .conftest import CONSENT
 
 pytestmark = pytest.mark.integration
 

@@ -12,8 +12,9 @@ from openpyxl import load_workbook
 
 from clients.imports import service
 from clients.imports.parse import MAX_ROWS
+from kit.testing import Actor, Agency
 
-from .conftest import CONSENT, Actor, Agency, uci
+from .conftest import CONSENT, uci
 
 pytestmark = pytest.mark.integration
 

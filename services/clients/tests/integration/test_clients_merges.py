@@ -7,7 +7,9 @@ from typing import Any
 import asyncpg  # type: ignore[import-untyped, unused-ignore]
 import pytest
 
-from .conftest import CONSENT, Actor, Agency, uci
+from kit.testing import Actor, Agency
+
+from .conftest import CONSENT, uci
 
 pytestmark = pytest.mark.integration
 

@@ -3,7 +3,9 @@
 import asyncpg  # type: ignore[import-untyped, unused-ignore]
 import pytest
 
-from .conftest import CONSENT, Agency, uci
+from kit.testing import Agency
+
+from .conftest import CONSENT, uci
 
 pytestmark = pytest.mark.integration
 

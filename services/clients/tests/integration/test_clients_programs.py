@@ -11,9 +11,9 @@ import pytest
 from clients.staff.consumers import on_program_updated
 from contracts.identity import ProgramUpdated
 from kit.db import Database
-from kit.testing import ScratchDatabase
+from kit.testing import Actor, Agency, ScratchDatabase
 
-from .conftest import CONSENT, Actor, Agency
+from .conftest import CONSENT
 
 pytestmark = pytest.mark.integration
 

@@ -8,7 +8,9 @@ from typing import Any
 import asyncpg  # type: ignore[import-untyped, unused-ignore]
 import pytest
 
-from .conftest import CONSENT, Actor, Agency
+from kit.testing import Actor, Agency
+
+from .conftest import CONSENT
 
 pytestmark = pytest.mark.integration
 

@@ -7,10 +7,8 @@ from typing import Any
 
 import asyncpg  # type: ignore[import-untyped, unused-ignore]
 
-from kit.testing import ScratchDatabase
+from kit.testing import Actor, Agency, ScratchDatabase
 from sessions.forms import catalog
-
-from .conftest import Actor, Agency
 
 
 def complete_answers(form_key: str) -> dict[str, Any]:
