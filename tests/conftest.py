@@ -20,6 +20,9 @@ import pytest
 
 from scripts import stack as process_stack
 from scripts.services import SERVICES
+from tests.e2e.demo import AGENCY_ADMIN, CASEWORKER_EMPLOYMENT, CASEWORKER_SETTLEMENT, MANAGER
+from tests.e2e.gateway_client import GatewayClient
+from tests.e2e.journeys import signed_in
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -104,3 +107,36 @@ def _docker_stack(request: pytest.FixtureRequest) -> process_stack.StackInfo:
     info.amqp_url = f"amqp://guest:guest@127.0.0.1:{amqp}/{profile.vhost}"
     info.redis_url = f"redis://127.0.0.1:{redis}/0"
     return info
+
+
+# --- the demo staff, signed in once per test module through the gateway ---------------
+
+
+def _session(stack: process_stack.StackInfo, email: str) -> Iterator[GatewayClient]:
+    client = signed_in(stack, email)
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="module")
+def amal(stack: process_stack.StackInfo) -> Iterator[GatewayClient]:
+    """Caseworker, Settlement Services."""
+    yield from _session(stack, CASEWORKER_SETTLEMENT)
+
+
+@pytest.fixture(scope="module")
+def bao(stack: process_stack.StackInfo) -> Iterator[GatewayClient]:
+    """Caseworker, Employment Services."""
+    yield from _session(stack, CASEWORKER_EMPLOYMENT)
+
+
+@pytest.fixture(scope="module")
+def manager(stack: process_stack.StackInfo) -> Iterator[GatewayClient]:
+    """Manager of both programs; amal and bao report to them."""
+    yield from _session(stack, MANAGER)
+
+
+@pytest.fixture(scope="module")
+def admin(stack: process_stack.StackInfo) -> Iterator[GatewayClient]:
+    """The demo agency's admin."""
+    yield from _session(stack, AGENCY_ADMIN)

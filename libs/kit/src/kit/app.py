@@ -12,6 +12,7 @@ from kit.auth import TokenVerifier
 from kit.db import Database
 from kit.errors import install_error_handlers
 from kit.http import make_client
+from kit.inputs import refuse_nul_characters
 from kit.logs import configure_logging, get_logger
 from kit.requestctx import REQUEST_ID_HEADER, bind_request_id, clean_request_id
 from kit.settings import ServiceSettings
@@ -88,7 +89,8 @@ def create_service_app(
     app.state.settings = settings
     app.state.readiness_checks = {}
     install_error_handlers(app)
-    app.middleware("http")(_request_context)
+    app.middleware("http")(refuse_nul_characters)
+    app.middleware("http")(_request_context)  # outermost: the refusal carries a request id
     app.include_router(health.router)
     app.include_router(metrics.router)
     for router in routers:

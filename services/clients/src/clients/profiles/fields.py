@@ -59,8 +59,10 @@ class _Changes:
 
 
 def _past_date(field: str, value: date | None, *, not_before: date = EARLIEST_BIRTH) -> None:
-    if value is not None and (value > today() or value < not_before):
+    if value is not None and value > today():
         raise Invalid(field, "must be a date in the past", code="invalid_date")
+    if value is not None and value < not_before:
+        raise Invalid(field, f"must not be before {not_before.isoformat()}", code="invalid_date")
 
 
 def _apply_address(changes: _Changes, address: AddressIn) -> None:
