@@ -5,9 +5,10 @@
     python -m scripts.stack status [dev|test]
     python -m scripts.stack env [dev|test] SERVICE   # `eval` it to run alembic/pytest by hand
 
-Two profiles can run side by side: `dev` (what `make up` starts: ports 8000-8007,
+Profiles run side by side: `dev` (what `make up` starts: ports 8000-8007,
 databases ocms_<svc>, vhost ocms) and `test` (what tests/conftest.py starts: ports
-18000-18007, databases ocms_test_<svc>, vhost ocms_test, recreated for every run).
+18000-18007, databases ocms_test_<svc>, vhost ocms_test, recreated for every run);
+`test1`..`test4` are the same on other ports for parallel runs (OCMS_TEST_PROFILE).
 Everything they write lives in var/<profile>/: logs/, pids/, s3/ (SeaweedFS data) and
 mail/ (the SMTP sink's maildir: every email the services send, one file per message).
 
@@ -84,6 +85,37 @@ def _weed_ports(s3: int, master: int, volume: int, filer: int, admin: int) -> di
     }
 
 
+def _test_slot(slot: int) -> Profile:
+    """`test` is slot 0; slots 1-4 (`test1`..`test4`) let several developers or helpers
+    run the end-to-end suite side by side on one machine (OCMS_TEST_PROFILE=test2)."""
+    if slot == 0:
+        return Profile(
+            name="test",
+            port_offset=10000,
+            db_prefix="ocms_test_",
+            vhost="ocms_test",
+            redis_db=1,
+            smtp_port=11025,
+            weed_ports=_weed_ports(s3=18333, master=19333, volume=19340, filer=18888, admin=23656),
+        )
+    base = 18000 + 2000 * slot  # services at 8000 + base; worker metrics 1000 above
+    return Profile(
+        name=f"test{slot}",
+        port_offset=base,
+        db_prefix=f"ocms_test{slot}_",
+        vhost=f"ocms_test{slot}",
+        redis_db=1 + slot,
+        smtp_port=11025 + slot,
+        weed_ports=_weed_ports(
+            s3=8333 + base,
+            master=9333 + base,
+            volume=9340 + base,
+            filer=8888 + base,
+            admin=23656 + 10 * slot,
+        ),
+    )
+
+
 PROFILES: dict[str, Profile] = {
     "dev": Profile(
         name="dev",
@@ -94,16 +126,7 @@ PROFILES: dict[str, Profile] = {
         smtp_port=1025,
         weed_ports=_weed_ports(s3=8333, master=9333, volume=9340, filer=8888, admin=23646),
     ),
-    "test": Profile(
-        name="test",
-        port_offset=10000,
-        db_prefix="ocms_test_",
-        vhost="ocms_test",
-        redis_db=1,
-        smtp_port=11025,
-        weed_ports=_weed_ports(s3=18333, master=19333, volume=19340, filer=18888, admin=23656),
-    ),
-}
+} | {p.name: p for p in map(_test_slot, range(5))}
 
 
 def profile_of(name: str) -> Profile:
@@ -189,7 +212,7 @@ def service_env(profile: Profile, service: Service) -> dict[str, str]:
         env["OCMS_ALLOWED_ORIGINS"] = json.dumps(
             [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
         )
-        if profile.name == "test":
+        if profile.name.startswith("test"):
             # The whole end-to-end suite signs in from one address; the limit itself is
             # tested in gateway/tests.
             env["OCMS_LOGIN_RATE_PER_MINUTE"] = "600"

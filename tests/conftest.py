@@ -63,20 +63,26 @@ def docker_setup() -> list[str]:
     return ["up --build -d"]
 
 
+def test_profile() -> str:
+    """`test` unless OCMS_TEST_PROFILE picks a parallel slot (test1..test4)."""
+    return os.environ.get("OCMS_TEST_PROFILE", "test")
+
+
 @pytest.fixture(scope="session")
 def stack(request: pytest.FixtureRequest) -> Iterator[process_stack.StackInfo]:
     if use_docker():
         yield _docker_stack(request)
         return
+    profile = test_profile()
     try:
-        info = process_stack.up("test", fresh=True, seed_data=True)
+        info = process_stack.up(profile, fresh=True, seed_data=True)
     except process_stack.StackError as exc:
-        process_stack.down("test")
+        process_stack.down(profile)
         pytest.fail(f"the test stack did not start:\n{exc}", pytrace=False)
     try:
         yield info
     finally:
-        process_stack.down("test")
+        process_stack.down(profile)
 
 
 def _docker_stack(request: pytest.FixtureRequest) -> process_stack.StackInfo:

@@ -73,3 +73,39 @@ class ServiceRecorded(IntegrationEvent):
 
     session: SessionRecord
     form: ServiceFormRecord
+
+
+FollowUpKind = Literal["task", "referral"]
+ReferralKind = Literal["internal", "external"]
+
+
+class FollowUpRequested(IntegrationEvent):
+    """A service form asked for a task or a referral; referrals owns them from here.
+
+    `request_id` is stable for one request of one form (the same id however often the
+    event is delivered or the form is amended), so the consumer creates it once.
+    """
+
+    routing_key: ClassVar[str] = "sessions.follow_up.requested.v1"
+
+    request_id: uuid.UUID
+    kind: FollowUpKind
+    session_id: uuid.UUID
+    form_id: uuid.UUID
+    form_key: str
+    client_id: uuid.UUID
+    program_id: uuid.UUID
+    # The worker who completed the form; the task's assignee unless `assignee_id` is set.
+    requested_by: uuid.UUID
+    assignee_id: uuid.UUID | None = None
+    # What the task is, or the need the referral answers.
+    need: str
+    note: str | None = None
+    due_date: dt.date | None = None
+    # Referrals only: internal to another program of the agency, or external to a partner
+    # of the agency's directory (by id when known, else by name).
+    referral_kind: ReferralKind | None = None
+    to_program_id: uuid.UUID | None = None
+    partner_id: uuid.UUID | None = None
+    partner_name: str | None = None
+    private: bool = False
