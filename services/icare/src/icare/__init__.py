@@ -1,0 +1,1 @@
+"""OCMS icare: iCARE templates, readiness checks, bulk upload workbooks, ledger, schedule."""

@@ -1,0 +1,1 @@
+"""OCMS referrals: tasks, referrals, partner directory, reminders, client notifications."""
