@@ -8,7 +8,7 @@
 Profiles run side by side: `dev` (what `make up` starts: ports 8000-8007,
 databases ocms_<svc>, vhost ocms) and `test` (what tests/conftest.py starts: ports
 18000-18007, databases ocms_test_<svc>, vhost ocms_test, recreated for every run);
-`test1`..`test4` are the same on other ports for parallel runs (OCMS_TEST_PROFILE).
+`test1`..`test6` are the same on other ports for parallel runs (OCMS_TEST_PROFILE).
 Everything they write lives in var/<profile>/: logs/, pids/, s3/ (SeaweedFS data) and
 mail/ (the SMTP sink's maildir: every email the services send, one file per message).
 
@@ -86,7 +86,7 @@ def _weed_ports(s3: int, master: int, volume: int, filer: int, admin: int) -> di
 
 
 def _test_slot(slot: int) -> Profile:
-    """`test` is slot 0; slots 1-4 (`test1`..`test4`) let several developers or helpers
+    """`test` is slot 0; slots 1-6 (`test1`..`test6`) let several developers or helpers
     run the end-to-end suite side by side on one machine (OCMS_TEST_PROFILE=test2)."""
     if slot == 0:
         return Profile(
@@ -126,7 +126,7 @@ PROFILES: dict[str, Profile] = {
         smtp_port=1025,
         weed_ports=_weed_ports(s3=8333, master=9333, volume=9340, filer=8888, admin=23646),
     ),
-} | {p.name: p for p in map(_test_slot, range(5))}
+} | {p.name: p for p in map(_test_slot, range(7))}
 
 
 def profile_of(name: str) -> Profile:

@@ -64,7 +64,7 @@ def docker_setup() -> list[str]:
 
 
 def test_profile() -> str:
-    """`test` unless OCMS_TEST_PROFILE picks a parallel slot (test1..test4)."""
+    """`test` unless OCMS_TEST_PROFILE picks a parallel slot (test1..test6)."""
     return os.environ.get("OCMS_TEST_PROFILE", "test")
 
 
