@@ -64,6 +64,13 @@ class ServiceFormRecord(BaseModel):
     private: bool = False
     created_at: dt.datetime
     completed_at: dt.datetime | None = None
+    # Optional: absent from producers that predate them.
+    # 1 as completed, +1 per amendment (0 while a draft).
+    version: int | None = None
+    updated_at: dt.datetime | None = None
+    # The agency's own questions on the form: the set version answered and the answers.
+    agency_set_version: int | None = None
+    agency_answers: dict[str, Any] = Field(default_factory=dict)
 
 
 class ServiceRecorded(IntegrationEvent):
@@ -109,3 +116,72 @@ class FollowUpRequested(IntegrationEvent):
     partner_id: uuid.UUID | None = None
     partner_name: str | None = None
     private: bool = False
+
+
+class FormAmendment(BaseModel):
+    """Who changed a completed form, when, why, and what changed."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    # The form's version this amendment made (the version it replaced is one less).
+    version: int
+    reason: str
+    amended_by: uuid.UUID
+    amended_at: dt.datetime
+    # `answers.<key>` / `agency_answers.<key>` whose value changed (never the values).
+    changed_fields: list[str] = Field(default_factory=list)
+
+
+class ServiceAmended(IntegrationEvent):
+    """A completed service form was amended: the form as it now stands and its session,
+    whole, and the amendment. Every earlier version stays readable in sessions."""
+
+    routing_key: ClassVar[str] = "sessions.service.amended.v1"
+
+    session: SessionRecord
+    form: ServiceFormRecord
+    amendment: FormAmendment
+
+
+class NewcomerChildCare(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    # iCARE "Age of newcomer child" and "Type of care" as their exact labels.
+    age_group: str
+    care_type: str
+
+
+class LanguagePair(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    # iCARE language labels ("English", "Arabic" ...).
+    from_language: str
+    to_language: str
+
+
+class SupportServicesRecord(BaseModel):
+    """The support services one client received in one session."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    session_id: uuid.UUID
+    client_id: uuid.UUID
+    childminding: list[NewcomerChildCare] = Field(default_factory=list)
+    transportation: bool = False
+    disability_support: bool = False
+    translation: LanguagePair | None = None
+    interpretation: LanguagePair | None = None
+    crisis_counselling: bool = False
+    recorded_by: uuid.UUID
+    updated_at: dt.datetime
+
+
+class SupportServicesRecorded(IntegrationEvent):
+    """Support services of a client in a session were recorded or changed: the record
+    as it now stands (upsert on `session_id` + `client_id`) and its session, whole. No
+    service received is a record with every service false/empty."""
+
+    routing_key: ClassVar[str] = "sessions.support.recorded.v1"
+
+    session: SessionRecord
+    support: SupportServicesRecord

@@ -90,6 +90,8 @@ async def set_context(
         "app.user_id": str(principal.user_id) if principal else "",
         "app.role": principal.role.value if principal else "",
         "app.programs": ",".join(sorted(str(p) for p in principal.programs)) if principal else "",
+        # The workers this user manages: a manager reads their private records.
+        "app.manages": ",".join(sorted(str(u) for u in principal.manages)) if principal else "",
         "app.scope": scope.value if scope else "",
     }
     await db.execute(_SET_CONTEXT, {k.replace("app.", ""): v for k, v in values.items()})
@@ -99,7 +101,7 @@ _SET_CONTEXT = text(
     "SELECT set_config('app.agency_id', :agency_id, true),"
     " set_config('app.user_id', :user_id, true),"
     " set_config('app.role', :role, true), set_config('app.programs', :programs, true),"
-    " set_config('app.scope', :scope, true)"
+    " set_config('app.manages', :manages, true), set_config('app.scope', :scope, true)"
 )
 
 

@@ -1,10 +1,10 @@
 """Row-level-security helpers for Alembic migrations.
 
 `kit.db.set_context` writes the acting principal into each transaction
-(`app.agency_id`, `app.user_id`, `app.role`, `app.programs`, `app.scope`); the policies
-built here compare rows with those settings. RLS is a backstop under the application's
-own checks: a query that forgets its `WHERE agency_id = ...` still sees one agency, and
-a transaction with no context sees no tenant rows at all.
+(`app.agency_id`, `app.user_id`, `app.role`, `app.programs`, `app.manages`, `app.scope`);
+the policies built here compare rows with those settings. RLS is a backstop under the
+application's own checks: a query that forgets its `WHERE agency_id = ...` still sees
+one agency, and a transaction with no context sees no tenant rows at all.
 
 RLS is FORCED, so the table owner is subject to it too; only superusers and roles with
 BYPASSRLS skip it, and the services never connect as either.
@@ -22,6 +22,8 @@ CURRENT_AGENCY = "NULLIF(current_setting('app.agency_id', true), '')::uuid"
 CURRENT_USER_ID = "NULLIF(current_setting('app.user_id', true), '')::uuid"
 CURRENT_ROLE = "NULLIF(current_setting('app.role', true), '')"
 CURRENT_PROGRAMS = "string_to_array(NULLIF(current_setting('app.programs', true), ''), ',')::uuid[]"
+# The workers the acting user manages (from the token's `manages`).
+CURRENT_MANAGES = "string_to_array(NULLIF(current_setting('app.manages', true), ''), ',')::uuid[]"
 CURRENT_SCOPE = "NULLIF(current_setting('app.scope', true), '')"
 
 # The `alembic.op` proxy module inside a migration, or an `alembic.operations.Operations`.

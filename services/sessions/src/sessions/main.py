@@ -5,6 +5,7 @@ from fastapi import FastAPI
 from kit.app import create_service_app
 from kit.auth import TokenVerifier
 from sessions.forms.router import router as forms_router
+from sessions.questions.router import router as questions_router
 from sessions.records.router import router as records_router
 from sessions.settings import SessionsSettings
 
@@ -16,6 +17,6 @@ def create_app(
     return create_service_app(
         settings,
         title="OCMS sessions",
-        routers=[records_router, forms_router],
+        routers=[records_router, forms_router, questions_router],
         verifier=verifier,
     )

@@ -1,0 +1,1 @@
+"""What sessions keeps of clients' profiles: enough to know a client id is real."""

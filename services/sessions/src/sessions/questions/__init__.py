@@ -1,0 +1,1 @@
+"""The agency's own questions on a service form (the model of the client profile's)."""

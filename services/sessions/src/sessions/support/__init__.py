@@ -1,0 +1,2 @@
+"""Support services one client received in one session (childminding, transportation,
+disability provisions, translation and interpretation, crisis counselling)."""
