@@ -8,6 +8,7 @@ from sessions.forms.router import router as forms_router
 from sessions.questions.router import router as questions_router
 from sessions.records.router import router as records_router
 from sessions.settings import SessionsSettings
+from sessions.support.router import router as support_router
 
 
 def create_app(
@@ -17,6 +18,6 @@ def create_app(
     return create_service_app(
         settings,
         title="OCMS sessions",
-        routers=[records_router, forms_router, questions_router],
+        routers=[records_router, forms_router, questions_router, support_router],
         verifier=verifier,
     )
