@@ -11,6 +11,7 @@ import pytest
 
 from scripts.stack import StackInfo
 from tests.e2e.gateway_client import GatewayClient
+from tests.e2e.journeys import record_session, register
 
 pytestmark = pytest.mark.e2e
 
@@ -37,10 +38,11 @@ def _session(worker: GatewayClient, program_id: str, **overrides: Any) -> dict[s
         "language_of_service": "English",
         "program_id": program_id,
         "funders": [{"name": "IRCC"}],
-        "client_ids": [str(uuid.uuid4())],
         **overrides,
     }
-    response = worker.post(SESSIONS, json=body)
+    if "client_ids" not in body:
+        body["client_ids"] = [register(worker, given_name="Amira", family_name="Haddad")["id"]]
+    response = record_session(worker, body)
     assert response.status_code == 201, response.text
     result: dict[str, Any] = response.json()
     return result

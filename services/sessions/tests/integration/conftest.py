@@ -5,13 +5,18 @@ Tokens are not signed here (`kit.testing.ClaimsVerifier`): a test acts as anyone
 agency through `kit.testing.Agency` / `Actor`.
 """
 
+import uuid
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg  # type: ignore[import-untyped, unused-ignore]
 import httpx
 import pytest
 
+from contracts.clients import ClientRegistered, Consent
+from kit.clock import utcnow
+from kit.db import Database
 from kit.testing import (
     Agency,
     ClaimsVerifier,
@@ -19,6 +24,7 @@ from kit.testing import (
     in_process_api,
     migrated_scratch_database,
 )
+from sessions.clients_copy.consumers import on_client_state
 from sessions.main import create_app
 from sessions.settings import SessionsSettings
 
@@ -60,6 +66,33 @@ async def http(settings: SessionsSettings) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
+@dataclass
+class SessionsAgency(Agency):
+    """An agency whose clients sessions knows (its copy, as the worker keeps it)."""
+
+    database: Database | None = None
+
+    async def client(self, kind: str = "named") -> uuid.UUID:
+        """A client of the agency, as if clients' registration event had been consumed."""
+        assert self.database is not None
+        now = utcnow()
+        event = ClientRegistered(
+            agency_id=self.id, id=uuid.uuid4(), kind=kind, restricted=False,
+            consent=Consent(status="given"), registered_at=now, registered_by=uuid.uuid4(),
+            updated_at=now, version=1,
+        )  # fmt: skip
+        async with self.database.transaction(agency_id=self.id) as db:
+            await on_client_state(db, event)
+        return event.id
+
+
+@pytest.fixture(scope="session")
+async def copy_db(scratch: ScratchDatabase) -> AsyncIterator[Database]:
+    database = Database(scratch.app_url, pool_size=2)
+    yield database
+    await database.dispose()
+
+
 @pytest.fixture
-def agency(http: httpx.AsyncClient) -> Agency:
-    return Agency(http)
+def agency(http: httpx.AsyncClient, copy_db: Database) -> Agency:
+    return SessionsAgency(http, database=copy_db)

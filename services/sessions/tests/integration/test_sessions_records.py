@@ -10,6 +10,8 @@ import asyncpg  # type: ignore[import-untyped, unused-ignore]
 from kit.testing import Actor, Agency, ScratchDatabase
 from sessions.forms import catalog
 
+from .conftest import SessionsAgency
+
 
 def complete_answers(form_key: str) -> dict[str, Any]:
     """An answer to every required question asked unconditionally: its first choice."""
@@ -46,7 +48,15 @@ def session_body(agency: Agency, **overrides: Any) -> dict[str, Any]:
     return body
 
 
+async def known_client(agency: Agency) -> str:
+    """A client of the agency that sessions knows (see conftest.SessionsAgency)."""
+    assert isinstance(agency, SessionsAgency)
+    return str(await agency.client())
+
+
 async def new_session(actor: Actor, agency: Agency, **overrides: Any) -> dict[str, Any]:
+    if "client_ids" not in overrides:
+        overrides["client_ids"] = [await known_client(agency)]
     response = await actor.post("/sessions", json=session_body(agency, **overrides))
     assert response.status_code == 201, response.text
     result: dict[str, Any] = response.json()

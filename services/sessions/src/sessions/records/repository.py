@@ -47,7 +47,7 @@ async def visible(
 async def visible_for_client(
     db: AsyncSession,
     agency_id: uuid.UUID,
-    client_id: uuid.UUID | None,
+    client_ids: Collection[uuid.UUID] | None,
     *,
     user_id: uuid.UUID,
     programs: Collection[uuid.UUID],
@@ -55,12 +55,13 @@ async def visible_for_client(
     limit: int,
     offset: int,
 ) -> list[SessionRecord]:
-    """The sessions this user may read (of one client, if given), newest first."""
+    """The sessions this user may read (of the clients given: one client and the
+    profiles merged into it), newest first."""
     query = select(SessionRecord).where(
         SessionRecord.agency_id == agency_id, _visible(user_id, programs, manages)
     )
-    if client_id is not None:
-        query = query.where(SessionRecord.client_ids.contains([client_id]))
+    if client_ids is not None:
+        query = query.where(SessionRecord.client_ids.overlap(list(client_ids)))
     query = (
         query.order_by(SessionRecord.date.desc(), SessionRecord.start_time.desc(), SessionRecord.id)
         .limit(limit)

@@ -8,6 +8,7 @@ from kit.auth import Principal
 from kit.clock import utcnow
 from kit.errors import Forbidden, Invalid, NotFound
 from kit.logs import get_logger
+from sessions.clients_copy.service import require_clients, with_merged
 from sessions.records import repository as repo
 from sessions.records.models import SessionRecord
 from sessions.records.schemas import (
@@ -82,6 +83,7 @@ async def create_session(db: AsyncSession, actor: Principal, data: SessionCreate
     client_ids = list(dict.fromkeys(data.client_ids))
     if data.type in DIRECT_SERVICE_TYPES and len(client_ids) != 1:
         raise Invalid("client_ids", "a direct service session has exactly one client")
+    client_ids = await require_clients(db, actor.agency_id, client_ids)
     record = await repo.add(
         db,
         SessionRecord(
@@ -122,10 +124,12 @@ async def list_sessions(
     limit: int,
     offset: int,
 ) -> SessionPage:
+    # A survivor's sessions include those recorded for the profiles merged into it.
+    client_ids = await with_merged(db, actor.agency_id, client_id) if client_id else None
     records = await repo.visible_for_client(
         db,
         actor.agency_id,
-        client_id,
+        client_ids,
         user_id=actor.user_id,
         programs=actor.programs,
         manages=actor.manages,
