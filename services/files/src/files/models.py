@@ -1,3 +1,6 @@
 """Every table files owns, imported in one place for Alembic and the tests."""
 
-__all__: list[str] = []
+from files.attachments.models import Attachment
+from files.known.models import KnownClient, KnownForm
+
+__all__ = ["Attachment", "KnownClient", "KnownForm"]

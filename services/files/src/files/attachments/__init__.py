@@ -1,0 +1,1 @@
+"""Attachments: files on a client profile or a service form, their metadata and objects."""
