@@ -29,3 +29,9 @@ class ServiceSettings(BaseSettings):
     outbox_retention_days: float = 7.0
     # Workers serve Prometheus metrics on this port when set (they have no HTTP app).
     worker_metrics_port: int | None = None
+    # Outgoing email (`kit.mail`): a local sink in development and tests, any relay in
+    # production.
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    smtp_sender: str = "OCMS <no-reply@ocms.example.org>"
+    smtp_timeout_seconds: float = 10.0

@@ -6,26 +6,18 @@ committed. A link is therefore never mailed for a change that was rolled back, a
 the secret it carries lives only in memory (a lost email is cured by asking again).
 """
 
-import asyncio
 import smtplib
 from collections.abc import Sequence
-from dataclasses import dataclass
-from email.message import EmailMessage
 from urllib.parse import urlencode
 
 from identity.settings import IdentitySettings
+from kit import mail as kit_mail
 from kit.logs import get_logger
+from kit.mail import Mail
 
 log = get_logger()
 
-
-@dataclass(frozen=True)
-class Mail:
-    to: str
-    subject: str
-    body: str
-    # What the mail is about, for logs (never the address).
-    kind: str
+__all__ = ["Mail", "invitation_mail", "link", "reset_mail", "send_all"]
 
 
 def link(settings: IdentitySettings, path: str, token: str) -> str:
@@ -53,22 +45,10 @@ def invitation_mail(settings: IdentitySettings, to: str, token: str) -> Mail:
     return Mail(to=to, subject="Your OCMS account", body=body, kind="invitation")
 
 
-def _send_sync(settings: IdentitySettings, mail: Mail) -> None:
-    message = EmailMessage()
-    message["From"] = settings.smtp_sender
-    message["To"] = mail.to
-    message["Subject"] = mail.subject
-    message.set_content(mail.body)
-    with smtplib.SMTP(
-        settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout_seconds
-    ) as smtp:
-        smtp.send_message(message)
-
-
 async def send_all(settings: IdentitySettings, mails: Sequence[Mail]) -> None:
     for mail in mails:
         try:
-            await asyncio.to_thread(_send_sync, settings, mail)
+            await kit_mail.send(settings, mail)
         except (OSError, smtplib.SMTPException) as exc:
             log.error("mail.send_failed", kind=mail.kind, error_type=type(exc).__name__)
         else:

@@ -11,10 +11,7 @@ class IdentitySettings(ServiceSettings):
 
     # Links in emails point at the web app behind the gateway.
     public_url: str = "http://127.0.0.1:8000"
-    smtp_host: str = "127.0.0.1"
-    smtp_port: int = 1025
-    smtp_sender: str = "OCMS <no-reply@ocms.example.org>"
-    smtp_timeout_seconds: float = 10.0
+    # SMTP: the kit's settings (`smtp_host`, `smtp_port`, ...), sent with `kit.mail`.
 
     # argon2id cost (RFC 9106 second recommendation by default); tests lower it.
     argon2_time_cost: int = Field(default=3, ge=1)
