@@ -4,7 +4,12 @@ from fastapi import FastAPI
 
 from kit.app import create_service_app
 from kit.auth import TokenVerifier
+from referrals.mywork.router import router as my_work_router
+from referrals.notifications.router import router as notifications_router
+from referrals.partners.router import router as partners_router
+from referrals.referral.router import router as referrals_router
 from referrals.settings import ReferralsSettings
+from referrals.tasks.router import router as tasks_router
 
 
 def create_app(
@@ -14,6 +19,12 @@ def create_app(
     return create_service_app(
         settings,
         title="OCMS referrals",
-        routers=[],
+        routers=[
+            tasks_router,
+            partners_router,
+            referrals_router,
+            notifications_router,
+            my_work_router,
+        ],
         verifier=verifier,
     )

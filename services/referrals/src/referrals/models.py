@@ -1,3 +1,21 @@
 """Every table referrals owns, imported in one place for Alembic and the tests."""
 
-__all__: list[str] = []
+from referrals.copies.models import ClientCopy, Interaction, MergeMove, ProgramCopy, StaffCopy
+from referrals.notifications.models import Notification
+from referrals.partners.models import Partner
+from referrals.referral.models import Referral, ReferralStatusChange
+from referrals.tasks.models import Task, TaskComment
+
+__all__ = [
+    "ClientCopy",
+    "Interaction",
+    "MergeMove",
+    "Notification",
+    "Partner",
+    "ProgramCopy",
+    "Referral",
+    "ReferralStatusChange",
+    "StaffCopy",
+    "Task",
+    "TaskComment",
+]

@@ -1,0 +1,162 @@
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from referrals.copies.models import ClientCopy, Interaction, MergeMove, ProgramCopy, StaffCopy
+from referrals.notifications.models import Notification
+from referrals.referral.models import Referral
+from referrals.tasks.models import Task
+
+
+async def upsert_client(db: AsyncSession, values: dict[str, Any]) -> None:
+    """Insert or replace the copy, unless the one held is newer (by clients' version)."""
+    statement = insert(ClientCopy).values(**values)
+    changes = {k: statement.excluded[k] for k in values if k != "id"}
+    await db.execute(
+        statement.on_conflict_do_update(
+            index_elements=[ClientCopy.id],
+            set_=changes,
+            where=ClientCopy.version <= statement.excluded.version,
+        )
+    )
+
+
+async def mark_merged(db: AsyncSession, client_id: uuid.UUID, into: uuid.UUID | None) -> None:
+    await db.execute(update(ClientCopy).where(ClientCopy.id == client_id).values(merged_into=into))
+
+
+async def client(db: AsyncSession, agency_id: uuid.UUID, client_id: uuid.UUID) -> ClientCopy | None:
+    query = select(ClientCopy).where(ClientCopy.agency_id == agency_id, ClientCopy.id == client_id)
+    return (await db.scalars(query)).one_or_none()
+
+
+async def clients(
+    db: AsyncSession, agency_id: uuid.UUID, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, ClientCopy]:
+    if not ids:
+        return {}
+    query = select(ClientCopy).where(ClientCopy.agency_id == agency_id, ClientCopy.id.in_(set(ids)))
+    return {c.id: c for c in await db.scalars(query)}
+
+
+async def upsert_staff(db: AsyncSession, values: dict[str, Any]) -> None:
+    statement = insert(StaffCopy).values(**values)
+    changes = {k: statement.excluded[k] for k in values if k != "id"}
+    await db.execute(
+        statement.on_conflict_do_update(
+            index_elements=[StaffCopy.id],
+            set_=changes,
+            where=StaffCopy.source_at <= statement.excluded.source_at,
+        )
+    )
+
+
+async def staff(db: AsyncSession, agency_id: uuid.UUID, user_id: uuid.UUID) -> StaffCopy | None:
+    query = select(StaffCopy).where(StaffCopy.agency_id == agency_id, StaffCopy.id == user_id)
+    return (await db.scalars(query)).one_or_none()
+
+
+async def upsert_program(db: AsyncSession, values: dict[str, Any]) -> None:
+    statement = insert(ProgramCopy).values(**values)
+    changes = {k: statement.excluded[k] for k in values if k != "id"}
+    await db.execute(
+        statement.on_conflict_do_update(
+            index_elements=[ProgramCopy.id],
+            set_=changes,
+            where=ProgramCopy.source_at <= statement.excluded.source_at,
+        )
+    )
+
+
+async def program(
+    db: AsyncSession, agency_id: uuid.UUID, program_id: uuid.UUID
+) -> ProgramCopy | None:
+    query = select(ProgramCopy).where(
+        ProgramCopy.agency_id == agency_id, ProgramCopy.id == program_id
+    )
+    return (await db.scalars(query)).one_or_none()
+
+
+async def add_interaction(db: AsyncSession, values: dict[str, Any]) -> None:
+    """Once per (kind, ref, client): a redelivered or re-published event adds nothing."""
+    await db.execute(
+        insert(Interaction)
+        .values(id=uuid.uuid4(), **values)
+        .on_conflict_do_nothing(constraint="uq_interactions_kind_ref_client")
+    )
+
+
+async def recent_interactions(
+    db: AsyncSession, agency_id: uuid.UUID, worker_id: uuid.UUID, limit: int
+) -> list[Interaction]:
+    query = (
+        select(Interaction)
+        .where(Interaction.agency_id == agency_id, Interaction.worker_id == worker_id)
+        .order_by(Interaction.at.desc(), Interaction.id)
+        .limit(limit)
+    )
+    return list(await db.scalars(query))
+
+
+# Records that name a client, by the entity name kept in client_merge_moves.
+_CLIENT_RECORDS: dict[str, Any] = {
+    "task": Task,
+    "referral": Referral,
+    "notification": Notification,
+    "interaction": Interaction,
+}
+
+
+async def repoint_client(
+    db: AsyncSession,
+    agency_id: uuid.UUID,
+    merge_id: uuid.UUID,
+    absorbed_id: uuid.UUID,
+    survivor_id: uuid.UUID,
+) -> int:
+    """Move every record of the absorbed client to the survivor, remembering which."""
+    moved = 0
+    for entity, model in _CLIENT_RECORDS.items():
+        ids = list(
+            await db.scalars(
+                update(model)
+                .where(model.agency_id == agency_id, model.client_id == absorbed_id)
+                .values(client_id=survivor_id)
+                .returning(model.id)
+            )
+        )
+        if ids:
+            await db.execute(
+                insert(MergeMove)
+                .values(
+                    [
+                        {
+                            "merge_id": merge_id,
+                            "entity": entity,
+                            "entity_id": i,
+                            "agency_id": agency_id,
+                            "from_client_id": absorbed_id,
+                        }
+                        for i in ids
+                    ]
+                )
+                .on_conflict_do_nothing()
+            )
+        moved += len(ids)
+    return moved
+
+
+async def undo_repoint(db: AsyncSession, merge_id: uuid.UUID) -> int:
+    """Put back what `repoint_client` moved for `merge_id`."""
+    moves = list(await db.scalars(select(MergeMove).where(MergeMove.merge_id == merge_id)))
+    for move in moves:
+        model = _CLIENT_RECORDS[move.entity]
+        await db.execute(
+            update(model).where(model.id == move.entity_id).values(client_id=move.from_client_id)
+        )
+        await db.delete(move)
+    return len(moves)

@@ -1,0 +1,15 @@
+from fastapi import APIRouter
+
+from kit.db import DbSession
+from referrals.deps import SettingsDep, Staff
+from referrals.mywork import service
+from referrals.mywork.schemas import MyWork
+
+router = APIRouter(tags=["my work"])
+
+
+@router.get("/my-work")
+async def my_work(db: DbSession, actor: Staff, settings: SettingsDep) -> MyWork:
+    """The signed-in worker's tasks due and overdue, referrals awaiting follow-up and
+    recent client interactions."""
+    return await service.my_work(db, settings, actor)
