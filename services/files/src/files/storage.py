@@ -151,7 +151,12 @@ class MinioStore:
         return True
 
     def _list(self, prefix: str, recursive: bool) -> list[Any]:
-        return list(self._client.list_objects(self._bucket, prefix=prefix, recursive=recursive))
+        try:
+            return list(self._client.list_objects(self._bucket, prefix=prefix, recursive=recursive))
+        except S3Error as exc:
+            if exc.code == "NoSuchBucket":  # nothing was ever stored
+                return []
+            raise
 
     async def agencies(self) -> list[uuid.UUID]:
         """The agencies that have objects (from the key prefixes)."""
