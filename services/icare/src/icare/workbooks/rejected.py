@@ -78,24 +78,25 @@ def read_rejected(data: bytes) -> tuple[Template, list[RejectedRow]]:
     ValueError when `data` is not an .xlsx workbook or no sheet of it carries the
     field-id row of a known iCARE template.
     """
-    try:
-        with warnings.catch_warnings():
-            # openpyxl cannot read Excel's x14 validation extension; the values are intact.
-            warnings.simplefilter("ignore", UserWarning)
+    # openpyxl cannot read Excel's x14 validation extension (IRCC's dropdowns) and says
+    # so while parsing each sheet, lazily in read-only mode; the values are intact.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        try:
             workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise ValueError(f"not an iCARE workbook: not a readable .xlsx file ({exc})") from None
-    try:
-        for sheet in workbook.worksheets:
-            template = _template_of(sheet)
-            if template is not None:
-                return template, list(_rows(sheet, template))
-        raise ValueError(
-            "not an iCARE template: no sheet has a known template's field ids in row 2 "
-            f"(sheets: {', '.join(repr(s.title) for s in workbook.worksheets)})"
-        )
-    finally:
-        workbook.close()
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+            raise ValueError(f"not an iCARE workbook: not a readable .xlsx file ({exc})") from None
+        try:
+            for sheet in workbook.worksheets:
+                template = _template_of(sheet)
+                if template is not None:
+                    return template, list(_rows(sheet, template))
+            raise ValueError(
+                "not an iCARE template: no sheet has a known template's field ids in row 2 "
+                f"(sheets: {', '.join(repr(s.title) for s in workbook.worksheets)})"
+            )
+        finally:
+            workbook.close()
 
 
 @cache

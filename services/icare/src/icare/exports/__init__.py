@@ -1,0 +1,1 @@
+"""Export runs (zip of workbooks in object storage) and the ledger of what was sent."""

@@ -1,0 +1,90 @@
+"""Which OCMS record feeds which iCARE template, and where each cell comes from.
+
+Sessions derives its iCARE-mapped forms from the template descriptions with
+`reference.icare.keys` (a question per field id, a choice key per exact label), so the
+answers of a recorded form map back to cells with the same functions, without
+importing sessions' code. Fields a form never asks are held by the session (date,
+place, language of service) or the client profile (identifier, date of birth); the
+export itself writes the update columns.
+"""
+
+from collections.abc import Mapping
+from functools import cache
+
+from reference.icare import Template, catalog
+from reference.icare.keys import choice_keys, question_key
+
+CLIENT_PROFILE = "client_profile"
+
+# Service form key -> the template its rows go to (sessions' `icare.template` of each
+# form definition; the forms of direct-service sessions).
+FORM_TEMPLATES: dict[str, str] = {
+    "needs_assessment": "needs_assessment_referrals",
+    "information_orientation": "information_orientation",
+    "community_connection": "community_connections",
+    "employment": "employment",
+}
+
+# Cells the export writes itself, never taken from a record.
+UPLOAD_FIELDS = frozenset({"processing_details", "update_record_id", "assessment_update_reason_id"})
+UPDATE_RECORD_ID = "update_record_id"
+UPDATE_REASON = "assessment_update_reason_id"
+
+# Cells the client profile holds, on every service template.
+PROFILE_FIELDS = {
+    "client_validation_type_id": "identifier_type",
+    "client_validation_id": "identifier_value",
+    "client_birth_dt": "birth_date",
+}
+# Cells the session holds: the date the service started, where, in which language.
+SESSION_DATE_FIELDS = frozenset({"assessment_start_dt", "start_dttm"})
+SESSION_LANGUAGE_FIELDS = frozenset(
+    {"assessment_language_id", "service_language_id", "service_lang_id", "session_service_lang_id"}
+)
+SESSION_POSTAL_FIELD = "postal_cd"
+# lt_course_setup's postal code is the course's address, a form answer.
+POSTAL_FROM_FORM = frozenset({"lt_course_setup"})
+
+# The identifier type that is IRCC's Unique Client Identifier (8 or 10 digits).
+UCI_TYPE = "FOSS/GCMS Client ID"
+
+
+@cache
+def template(name: str) -> Template:
+    return catalog.template(name)
+
+
+@cache
+def answer_keys(name: str) -> dict[str, str]:
+    """Question key -> field id, for every field of the template."""
+    return {question_key(f.id): f.id for f in template(name).fields}
+
+
+@cache
+def choice_labels(name: str, field_id: str) -> Mapping[str, str]:
+    """Choice key -> exact label of one choice field (empty for a free-text field)."""
+    f = template(name).field(field_id)
+    if f.values is None:
+        return {}
+    return dict(zip(choice_keys(f.values), f.values, strict=True))
+
+
+@cache
+def label_lookup(name: str, field_id: str) -> Mapping[str, str]:
+    """Case- and space-insensitive text -> exact label, to recognise a free-text value
+    (a session's language) that names a list value."""
+    f = template(name).field(field_id)
+    return {v.strip().casefold(): v for v in f.values or ()}
+
+
+def update_reason_label(name: str, correcting: bool) -> str | None:
+    """The template's own label for "Amend record" / "Correct error"."""
+    t = template(name)
+    if not t.has_field(UPDATE_REASON):
+        return None
+    values = t.field(UPDATE_REASON).values or ()
+    wanted = "correct" if correcting else "amend"
+    for value in values:
+        if value.strip().casefold().startswith(wanted):
+            return value
+    return values[0] if values else None

@@ -1,0 +1,1 @@
+"""The monthly export of each agency, on the day it chose."""
