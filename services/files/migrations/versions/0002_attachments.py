@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 
-from kit.rls import CURRENT_PROGRAMS, CURRENT_ROLE, CURRENT_USER_ID, enable_tenant_rls
+from kit.rls import CURRENT_MANAGES, CURRENT_PROGRAMS, CURRENT_USER_ID, enable_tenant_rls
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -94,20 +94,19 @@ def upgrade() -> None:
 
     for table in TENANT_TABLES:
         enable_tenant_rls(op, table)
-    # A backstop under the application's exact rule: an attachment on a form is read
-    # only by those who may read the form (its author or session worker; others in the
-    # form's program, and for a private form only a manager/admin, the database knowing
-    # the role but not who manages whom). Transactions without a user (the worker's
-    # consumer and jobs, which run with the agency only) are not narrowed.
+    # A backstop under the application's rule: an attachment on a form is read only by
+    # those who may read the form (its author or its session's worker; others in the
+    # form's program, and for a private form only the manager of its author or worker).
+    # Transactions without a user (the worker's consumer and jobs, which carry the
+    # agency only) are not narrowed.
     form_readable = (
         "EXISTS (SELECT 1 FROM known_forms f WHERE f.id = attachments.form_id AND ("
         f"f.author_id = {CURRENT_USER_ID} OR f.worker_id = {CURRENT_USER_ID}"
-        f" OR (f.program_id = ANY({CURRENT_PROGRAMS})"
-        f" AND (NOT f.private OR {CURRENT_ROLE} IN ('manager', 'agency_admin')))))"
+        f" OR (f.program_id = ANY({CURRENT_PROGRAMS}) AND (NOT f.private"
+        f" OR f.author_id = ANY({CURRENT_MANAGES}) OR f.worker_id = ANY({CURRENT_MANAGES})))))"
     )
     readable = (
-        f"{CURRENT_USER_ID} IS NULL OR form_id IS NULL"
-        f" OR added_by = {CURRENT_USER_ID} OR {form_readable}"
+        f"{CURRENT_USER_ID} IS NULL OR form_id IS NULL OR {form_readable}"
     )
     op.execute(
         "CREATE POLICY attachment_readers ON attachments AS RESTRICTIVE FOR SELECT"

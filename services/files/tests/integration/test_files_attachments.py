@@ -12,6 +12,7 @@ from typing import Any
 import asyncpg  # type: ignore[import-untyped, unused-ignore]
 import httpx
 import pytest
+from sqlalchemy import text
 
 from contracts.clients import ClientMerged, ClientRegistered, ClientUnmerged
 from contracts.sessions import ServiceAmended, ServiceRecorded
@@ -571,3 +572,32 @@ async def test_sweeper_removes_old_objects_without_metadata(
 def _no_leaks(store: MemoryStore) -> Iterator[None]:
     yield
     store.down = False
+
+
+async def test_row_level_security_backs_the_private_rule(
+    agency: Agency, database: Database
+) -> None:
+    """Even a query that forgot the application's checks sees only what the caller may."""
+    amal = agency.worker()
+    colleague = agency.worker()
+    manager = agency.manager(amal)
+    client_id = await known_client(database, agency)
+    session_id, form_id = await known_form(database, agency, amal, [client_id], private=True)
+    added = await upload(amal, f"/sessions/{session_id}/forms/{form_id}/files", "p.pdf", PDF)
+    profile_file = await upload(amal, f"/clients/{client_id}/files", "id.pdf", PDF)
+    ids = {uuid.UUID(added.json()["id"]), uuid.UUID(profile_file.json()["id"])}
+
+    async def seen(principal: Any = None, agency_id: uuid.UUID | None = None) -> set[uuid.UUID]:
+        async with database.transaction(principal, agency_id=agency_id) as db:
+            rows = await db.execute(
+                text("SELECT id FROM attachments WHERE id = ANY(:ids)"), {"ids": list(ids)}
+            )
+            return {r[0] for r in rows}
+
+    assert await seen(amal.principal) == ids
+    assert await seen(manager.principal) == ids
+    assert await seen(colleague.principal) == {uuid.UUID(profile_file.json()["id"])}
+    assert await seen(agency.manager().principal) == {uuid.UUID(profile_file.json()["id"])}
+    assert await seen(Agency(amal.http).admin().principal) == set()
+    assert await seen() == set()  # no context: nothing
+    assert await seen(agency_id=agency.id) == ids  # the worker's jobs: the agency's rows
