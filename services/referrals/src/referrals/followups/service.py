@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts.sessions import FollowUpRequested
 from kit.clock import utcnow
 from kit.logs import get_logger
+from referrals.followups import repository as repo
 from referrals.partners import repository as partners
 from referrals.referral import repository as referral_repo
 from referrals.referral.models import Referral
@@ -24,6 +25,7 @@ TITLE_MAX = 200
 
 
 async def apply_request(db: AsyncSession, event: FollowUpRequested) -> None:
+    await repo.lock_request(db, event.request_id)
     if event.kind == "task":
         await _task(db, event)
     else:
@@ -45,9 +47,8 @@ async def _task(db: AsyncSession, event: FollowUpRequested) -> None:
             form_id=event.form_id,
             session_id=event.session_id,
             title=title if len(title) <= TITLE_MAX else title[: TITLE_MAX - 1] + "…",
-            description=event.note
-            if len(title) <= TITLE_MAX
-            else f"{event.need}\n\n{event.note or ''}".strip(),
+            # A need too long for a title is kept whole in the description.
+            description=event.note if len(title) <= TITLE_MAX else _joined(event.need, event.note),
             assignee_id=event.assignee_id or event.requested_by,
             created_by=event.requested_by,
             program_id=event.program_id,
@@ -106,3 +107,7 @@ async def _referral(db: AsyncSession, event: FollowUpRequested) -> None:
         ),
         event.requested_by,
     )
+
+
+def _joined(*parts: str | None) -> str:
+    return "\n\n".join(p for p in parts if p)

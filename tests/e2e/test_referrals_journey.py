@@ -1,0 +1,394 @@
+"""Tasks, referrals and reminders through the gateway: lifecycles, an external referral
+through its whole status loop, a reminder sent exactly once across worker restarts (read
+back from the SMTP sink's maildir), no email for a client without one, French for a
+French-preferring client, a duplicated sessions follow-up event creating one referral,
+and another agency seeing none of it."""
+
+import asyncio
+import datetime as dt
+import email
+import json
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from email.message import Message
+from typing import Any
+
+import aio_pika
+import asyncpg
+import pytest
+
+from scripts import stack as process_stack
+from scripts.stack import StackInfo
+from tests.e2e.gateway_client import GatewayClient
+from tests.e2e.journeys import new_agency_admin, register
+
+pytestmark = pytest.mark.e2e
+
+API = "/api/referrals"
+WORKER = "referrals-worker"
+FAST_TICK = {
+    "OCMS_NOTIFICATION_TICK_SECONDS": "0.5",
+    # A client registered a moment ago may not have reached referrals yet.
+    "OCMS_NOTIFICATION_UNKNOWN_CLIENT_GRACE_SECONDS": "120",
+}
+
+
+def _worker_proc(profile: process_stack.Profile) -> process_stack.Proc:
+    [proc] = [p for p in process_stack.service_procs(profile) if p.name == WORKER]
+    proc.env = proc.env | FAST_TICK
+    return proc
+
+
+def restart_worker(stack: StackInfo, *, start: bool = True) -> None:
+    """Stop the slot's referrals worker (SIGTERM, as a deploy does) and start it again
+    with a fast scheduler tick."""
+    profile = process_stack.profile_of(stack.profile)
+    process_stack.stop(profile, WORKER)
+    if start:
+        start_worker(stack)
+
+
+def start_worker(stack: StackInfo) -> None:
+    profile = process_stack.profile_of(stack.profile)
+    proc = _worker_proc(profile)
+    process_stack.start(profile, proc)
+    process_stack.wait_ready(profile, [proc], timeout=60)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fast_scheduler(stack: StackInfo) -> Iterator[None]:
+    restart_worker(stack)
+    yield
+    if process_stack.running_pid(process_stack.profile_of(stack.profile), WORKER) is None:
+        start_worker(stack)
+
+
+def wait_for(check: Callable[[], Any], *, within: float = 30.0, what: str = "condition") -> Any:
+    deadline = time.monotonic() + within
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} not met within {within}s")
+        time.sleep(0.25)
+
+
+def me(worker: GatewayClient) -> dict[str, Any]:
+    response = worker.get("/api/identity/me")
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def mails(stack: StackInfo, message_id: str) -> list[Message]:
+    """Every message in the sink's maildir with this Message-ID."""
+    found = []
+    for folder in ("new", "cur"):
+        directory = stack.mail_dir / folder
+        if not directory.is_dir():
+            continue
+        for path in directory.iterdir():
+            message = email.message_from_bytes(path.read_bytes())
+            if message["Message-ID"] == message_id:
+                found.append(message)
+    return found
+
+
+def body_of(message: Message) -> str:
+    payload = message.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode(message.get_content_charset() or "utf-8")
+
+
+def remind(worker: GatewayClient, **body: Any) -> dict[str, Any]:
+    response = worker.post(f"{API}/reminders", json=body)
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def tab(worker: GatewayClient, client_id: str) -> list[dict[str, Any]]:
+    response = worker.get(f"{API}/clients/{client_id}/notifications")
+    assert response.status_code == 200, response.text
+    items: list[dict[str, Any]] = response.json()["items"]
+    return items
+
+
+def settled(worker: GatewayClient, client_id: str, notification_id: str) -> Callable[[], Any]:
+    def check() -> dict[str, Any] | None:
+        for row in tab(worker, client_id):
+            if row["id"] == notification_id and row["state"] in ("sent", "not_sent", "failed"):
+                return row
+        return None
+
+    return check
+
+
+def at(seconds: float) -> str:
+    return (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds)).isoformat()
+
+
+def test_a_task_lifecycle(amal: GatewayClient, bao: GatewayClient, manager: GatewayClient) -> None:
+    client = register(amal, given_name="Yusuf", family_name="Demir")
+    due = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    created = amal.post(
+        f"{API}/tasks",
+        json={"client_id": client["id"], "title": "Book a LINC assessment", "due_date": due},
+    )
+    assert created.status_code == 201, created.text
+    task = created.json()
+    path = f"{API}/tasks/{task['id']}"
+    assert task["overdue"] is True
+
+    assert bao.get(path).status_code == 404  # another program, not theirs
+    assert manager.get(path).status_code == 200  # amal's manager
+    work = amal.get(f"{API}/my-work").json()
+    assert task["id"] in [t["id"] for t in work["overdue_tasks"]]
+
+    assert amal.patch(path, json={"status": "in_progress"}).status_code == 200
+    assert amal.post(f"{path}/comments", json={"body": "Assessment booked"}).status_code == 201
+    assert amal.patch(path, json={"status": "done"}).json()["status"] == "done"
+    refused = amal.patch(path, json={"status": "in_progress"})
+    assert refused.status_code == 409
+    assert refused.json()["error"]["message"] == "the task is done; it cannot become in_progress"
+    final = amal.get(path).json()
+    assert [c["body"] for c in final["comments"]] == ["Assessment booked"]
+    assert task["id"] not in [t["id"] for t in amal.get(f"{API}/my-work").json()["overdue_tasks"]]
+
+
+def test_an_external_referral_through_the_whole_loop(
+    amal: GatewayClient, manager: GatewayClient
+) -> None:
+    partner = manager.post(
+        f"{API}/partners",
+        json={
+            "name": f"Lakeshore Legal Clinic {uuid.uuid4().hex[:6]}",
+            "services_offered": ["Immigration legal advice"],
+            "contact_name": "Joan Pratt",
+            "email": "intake@lakeshore.example.org",
+            "languages": ["English", "French"],
+            "eligibility": "Low income",
+        },
+    )
+    assert partner.status_code == 201, partner.text
+    assert amal.post(f"{API}/partners", json={"name": "Not allowed"}).status_code == 403
+    found = amal.get(f"{API}/partners", params={"service_offered": "legal", "language": "french"})
+    assert partner.json()["id"] in [p["id"] for p in found.json()["items"]]
+
+    client = register(amal, given_name="Mariam", family_name="Okafor")
+    created = amal.post(
+        f"{API}/referrals",
+        json={
+            "client_id": client["id"],
+            "kind": "external",
+            "partner_id": partner.json()["id"],
+            "need": "Sponsorship legal advice",
+            "follow_up_on": dt.date.today().isoformat(),
+        },
+    )
+    assert created.status_code == 201, created.text
+    referral = created.json()
+    path = f"{API}/referrals/{referral['id']}"
+    work = amal.get(f"{API}/my-work").json()
+    assert referral["id"] in [r["id"] for r in work["referrals_awaiting_follow_up"]]
+
+    early = amal.post(f"{path}/status", json={"status": "completed", "outcome": "x"})
+    assert early.status_code == 409
+    assert early.json()["error"]["message"] == "the referral is sent; it cannot become completed"
+    later = (dt.date.today() + dt.timedelta(days=14)).isoformat()
+    steps: list[dict[str, Any]] = [
+        {"status": "accepted", "follow_up_on": later},
+        {"status": "service_started"},
+        {"status": "completed", "outcome": "Sponsorship application filed"},
+    ]
+    for step in steps:
+        moved = amal.post(f"{path}/status", json=step)
+        assert moved.status_code == 200, moved.text
+        assert moved.json()["status"] == step["status"]
+    mine = amal.get(f"{API}/referrals", params={"client_id": client["id"]}).json()["items"]
+    assert [(r["id"], r["status"], r["outcome"]) for r in mine] == [
+        (referral["id"], "completed", "Sponsorship application filed")
+    ]
+    history = amal.get(path).json()["history"]
+    assert [h["to_status"] for h in history] == [
+        "sent",
+        "accepted",
+        "service_started",
+        "completed",
+    ]
+
+
+def test_a_reminder_due_at_t_is_sent_exactly_once_across_worker_restarts(
+    amal: GatewayClient, stack: StackInfo
+) -> None:
+    address = f"nadia.{uuid.uuid4().hex[:8]}@example.org"
+    client = register(amal, given_name="Nadia", family_name="Haddad", has_email=True, email=address)
+    reminder = remind(
+        amal, kind="appointment", client_id=client["id"], at=at(6), lead_minutes=0,
+        note="Bring your PR card",
+    )  # fmt: skip
+    message_id = f"<{reminder['id']}@ocms.example.org>"
+    # The worker goes away before T and comes back after it.
+    restart_worker(stack, start=False)
+    time.sleep(7)
+    assert mails(stack, message_id) == []
+    start_worker(stack)
+    row = wait_for(settled(amal, client["id"], reminder["id"]), what="the reminder sent")
+    assert (row["state"], row["sent"]) == ("sent", True)
+    assert row["sent_at"] is not None
+    [mail] = wait_for(lambda: mails(stack, message_id), what="the email in the sink")
+    assert mail["To"] == address
+    assert mail["Subject"] == "Reminder: your appointment"
+    assert "Bring your PR card" in body_of(mail)
+
+    # Restarts after it was sent send nothing more.
+    restart_worker(stack)
+    time.sleep(2)
+    assert len(mails(stack, message_id)) == 1
+    assert tab(amal, client["id"])[0]["attempts"] == 1
+
+
+def test_a_claim_left_by_a_dead_worker_is_sent_once(amal: GatewayClient, stack: StackInfo) -> None:
+    """A worker claimed the reminder and died before sending: the claim goes stale and
+    the restarted worker sends it, once."""
+    address = f"li.{uuid.uuid4().hex[:8]}@example.org"
+    client = register(amal, given_name="Li", family_name="Wei", has_email=True, email=address)
+    restart_worker(stack, start=False)
+    reminder = remind(amal, kind="follow_up", client_id=client["id"], at=at(0), lead_minutes=0)
+
+    async def claim_as_a_dead_worker() -> None:
+        url = stack.db_urls["referrals"]["owner"].replace("postgresql+asyncpg://", "postgresql://")
+        conn = await asyncpg.connect(url)
+        try:
+            async with conn.transaction():
+                await conn.execute("SELECT set_config('app.scope', 'scheduler', true)")
+                updated = await conn.execute(
+                    "UPDATE notifications SET state = 'sending', attempts = 1,"
+                    " claimed_at = now() - interval '1 hour' WHERE id = $1",
+                    uuid.UUID(reminder["id"]),
+                )
+                assert updated == "UPDATE 1"
+        finally:
+            await conn.close()
+
+    asyncio.run(claim_as_a_dead_worker())
+    start_worker(stack)
+    message_id = f"<{reminder['id']}@ocms.example.org>"
+    row = wait_for(settled(amal, client["id"], reminder["id"]), what="the reminder sent")
+    assert row["state"] == "sent"
+    time.sleep(1.5)
+    assert len(mails(stack, message_id)) == 1
+
+
+def test_a_client_without_email_gets_nothing_and_the_tab_says_why(
+    amal: GatewayClient, stack: StackInfo
+) -> None:
+    client = register(amal, given_name="Tomas", family_name="Reyes", has_email=False)
+    reminder = remind(amal, kind="appointment", client_id=client["id"], at=at(0), lead_minutes=0)
+    row = wait_for(settled(amal, client["id"], reminder["id"]), what="the reminder settled")
+    assert (row["state"], row["sent"], row["sent_at"]) == ("not_sent", False, None)
+    assert row["reason"] == "no_email"
+    assert row["reason_text"] == "The client's profile has no email address."
+    assert row["channel"] == "email"
+    assert mails(stack, f"<{reminder['id']}@ocms.example.org>") == []
+
+
+def test_a_french_preferring_client_gets_the_french_template(
+    amal: GatewayClient, stack: StackInfo
+) -> None:
+    address = f"amelie.{uuid.uuid4().hex[:8]}@example.org"
+    client = register(
+        amal, given_name="Amélie", family_name="Tremblay", has_email=True, email=address,
+        official_language="French",
+    )  # fmt: skip
+    reminder = remind(amal, kind="appointment", client_id=client["id"], at=at(0), lead_minutes=0)
+    row = wait_for(settled(amal, client["id"], reminder["id"]), what="the reminder sent")
+    assert (row["state"], row["language"]) == ("sent", "fr")
+    [mail] = wait_for(lambda: mails(stack, f"<{reminder['id']}@ocms.example.org>"))
+    assert mail["Subject"] == "Rappel : votre rendez-vous"
+    assert mail["Content-Language"] == "fr"
+    text = body_of(mail)
+    assert text.startswith("Bonjour Amélie,")
+    assert "Nous vous rappelons votre rendez-vous le " in text
+
+
+def test_a_duplicated_follow_up_event_creates_one_referral(
+    amal: GatewayClient, stack: StackInfo
+) -> None:
+    worker = me(amal)
+    client = register(amal, given_name="Samir", family_name="Nasser")
+    request_id = str(uuid.uuid4())
+    payload = {
+        "event_id": str(uuid.uuid4()),
+        "occurred_at": dt.datetime.now(dt.UTC).isoformat(),
+        "agency_id": worker["agency_id"],
+        "request_id": request_id,
+        "kind": "referral",
+        "session_id": str(uuid.uuid4()),
+        "form_id": str(uuid.uuid4()),
+        "form_key": "needs_assessment",
+        "client_id": client["id"],
+        "program_id": worker["program_ids"][0],
+        "requested_by": worker["id"],
+        "need": "Affordable housing search",
+        "referral_kind": "external",
+        "partner_name": "Housing Help Centre",
+    }
+    again = payload | {"event_id": str(uuid.uuid4())}
+
+    async def publish() -> None:
+        connection = await aio_pika.connect(stack.amqp_url)
+        try:
+            channel = await connection.channel(publisher_confirms=True)
+            exchange = await channel.get_exchange("ocms.events")
+            for body in (payload, payload, again):
+                await exchange.publish(
+                    aio_pika.Message(
+                        json.dumps(body).encode(),
+                        content_type="application/json",
+                        message_id=str(body["event_id"]),
+                        type="sessions.follow_up.requested.v1",
+                        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                    ),
+                    "sessions.follow_up.requested.v1",
+                )
+        finally:
+            await connection.close()
+
+    asyncio.run(publish())
+
+    def listed() -> list[dict[str, Any]]:
+        response = amal.get(f"{API}/referrals", params={"client_id": client["id"]})
+        assert response.status_code == 200, response.text
+        items: list[dict[str, Any]] = response.json()["items"]
+        return items
+
+    [referral] = wait_for(listed, what="the requested referral")
+    time.sleep(2)  # the duplicates had every chance to land
+    assert [r["id"] for r in listed()] == [referral["id"]]
+    assert referral["request_id"] == request_id
+    assert referral["partner_name"] == "Housing Help Centre"
+    assert referral["referred_by"] == worker["id"]
+
+
+def test_another_agency_sees_none_of_it(amal: GatewayClient, stack: StackInfo) -> None:
+    client = register(amal, given_name="Ana", family_name="Lopes")
+    task = amal.post(f"{API}/tasks", json={"client_id": client["id"], "title": "Call back"})
+    assert task.status_code == 201
+    reminder = remind(amal, kind="appointment", client_id=client["id"], at=at(3600))
+    assert amal.get(f"{API}/tasks/{task.json()['id']}").status_code == 200
+
+    other = new_agency_admin(stack)
+    try:
+        assert other.get(f"{API}/tasks/{task.json()['id']}").status_code == 404
+        assert other.get(f"{API}/tasks").json()["items"] == []
+        assert other.get(f"{API}/referrals").json()["items"] == []
+        assert other.get(f"{API}/partners").json()["items"] == []
+        assert tab(other, client["id"]) == []
+        assert other.post(f"{API}/notifications/{reminder['id']}/cancel").status_code == 404
+        work = other.get(f"{API}/my-work").json()
+        assert work["overdue_tasks"] == work["recent_interactions"] == []
+    finally:
+        other.close()
