@@ -157,6 +157,7 @@ def test_long_names_are_bounded_and_keep_their_extension() -> None:
         (odf("application/vnd.oasis.opendocument.spreadsheet"), "ods"),
         (b"name,phone\nAmal,555\n", "text"),
         ("Zoë, café\n".encode(), "text"),
+        ("Zoë;café\r\n".encode("cp1252"), "text"),
         (WINDOWS_EXE, "executable:a Windows program"),
         (LINUX_EXE, "executable:a Linux program"),
         (b"#!/bin/sh\nrm -rf /\n", "executable:a script"),

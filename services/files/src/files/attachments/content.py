@@ -56,8 +56,8 @@ TYPES: dict[str, FileType] = {
         ),
         FileType("odt", "application/vnd.oasis.opendocument.text", ("odt",), "an ODF text"),
         FileType("ods", "application/vnd.oasis.opendocument.spreadsheet", ("ods",), "an ODF sheet"),
-        FileType("txt", "text/plain; charset=utf-8", ("txt",), "plain text"),
-        FileType("csv", "text/csv; charset=utf-8", ("csv",), "a CSV table"),
+        FileType("txt", "text/plain", ("txt",), "plain text"),
+        FileType("csv", "text/csv", ("csv",), "a CSV table"),
     )
 }
 
@@ -149,7 +149,10 @@ def _is_text(data: bytes) -> bool:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return False
+        try:  # what Excel on Windows writes
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            return False
     # Control characters other than tab, newlines and form feed mean binary content.
     return not any(ord(c) < 32 and c not in "\t\n\r\f" for c in text)
 

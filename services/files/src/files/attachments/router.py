@@ -1,5 +1,5 @@
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
@@ -11,13 +11,30 @@ from kit.db import DbSession
 
 router = APIRouter(tags=["files"])
 
+# The body is read by `files.attachments.upload` (streamed and bounded), not by FastAPI:
+# described here for the API docs.
+MULTIPART_FILE: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                }
+            }
+        },
+    }
+}
+
 FORM_FILES = "/sessions/{session_id}/forms/{form_id}/files"
 
 # The parameter order is the order of work: who is asking, then the body (streamed,
 # bounded and checked), and only then a database transaction.
 
 
-@router.post("/clients/{client_id}/files", status_code=201)
+@router.post("/clients/{client_id}/files", status_code=201, openapi_extra=MULTIPART_FILE)
 async def add_to_profile(
     client_id: uuid.UUID,
     actor: Staff,
@@ -31,7 +48,7 @@ async def add_to_profile(
     return await service.add_attachment(unit, store, settings, actor, target, upload)
 
 
-@router.post(FORM_FILES, status_code=201)
+@router.post(FORM_FILES, status_code=201, openapi_extra=MULTIPART_FILE)
 async def add_to_form(
     session_id: uuid.UUID,
     form_id: uuid.UUID,
