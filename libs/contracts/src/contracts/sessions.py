@@ -185,3 +185,202 @@ class SupportServicesRecorded(IntegrationEvent):
 
     session: SessionRecord
     support: SupportServicesRecord
+
+
+# --- group activities and language courses --------------------------------------------
+
+
+class FormVersion(BaseModel):
+    """One completed version of a form, kept forever: version 1 as completed, then one
+    per amendment, with who saved it, when and (for an amendment) why."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    version: int
+    definition_version: int
+    answers: dict[str, Any] = Field(default_factory=dict)
+    saved_by: uuid.UUID
+    saved_at: dt.datetime
+    reason: str | None = None
+
+
+class AttendeeFormRecord(BaseModel):
+    """A named attendee's own form (`cc_attendee` or `group_attendee`)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    form_key: str
+    definition_version: int
+    status: Literal["draft", "completed"]
+    answers: dict[str, Any] = Field(default_factory=dict)
+    author_id: uuid.UUID
+    updated_by: uuid.UUID
+    updated_at: dt.datetime
+    completed_at: dt.datetime | None = None
+    # Every completed version, oldest first; the last is the current one.
+    versions: list[FormVersion] = Field(default_factory=list)
+
+
+class GroupAttendeeRecord(BaseModel):
+    """One named attendee of a group activity."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    client_id: uuid.UUID
+    added_by: uuid.UUID
+    added_at: dt.datetime
+    form: AttendeeFormRecord | None = None
+
+
+class GroupAttendanceUpdated(IntegrationEvent):
+    """Who attended a group activity changed (a named attendee added or removed, the
+    count of anonymous attendees, an attendee's form): the whole attendance as it now
+    stands. Upsert on `session.id`; `session.client_ids` lists the named attendees."""
+
+    routing_key: ClassVar[str] = "sessions.group_attendance.updated.v1"
+
+    session: SessionRecord
+    attendee_form_key: str
+    attendees: list[GroupAttendeeRecord] = Field(default_factory=list)
+    anonymous_count: int = 0
+
+
+class CourseRecord(BaseModel):
+    """A language course as set up by its Course Open form (`lt_course_open`): `answers`
+    holds every field (teacher, enrolment and class details, location, CLB levels
+    offered, schedule, spots); the others are read from them."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    id: uuid.UUID
+    program_id: uuid.UUID
+    # Unique in the agency (case-insensitive); the form's `course_cd`.
+    code: str
+    teacher: str
+    # Total number of spots in the course.
+    capacity: int
+    start_date: dt.date
+    end_date: dt.date
+    definition_version: int
+    answers: dict[str, Any] = Field(default_factory=dict)
+    created_by: uuid.UUID
+    created_at: dt.datetime
+    updated_by: uuid.UUID
+    updated_at: dt.datetime
+    # Every completed version, oldest first; the last is the current one.
+    versions: list[FormVersion] = Field(default_factory=list)
+
+
+class _CourseState(IntegrationEvent):
+    course: CourseRecord
+
+
+class CourseOpened(_CourseState):
+    """A language course was set up (its Course Open form): the whole course."""
+
+    routing_key: ClassVar[str] = "sessions.course.opened.v1"
+
+
+class CourseUpdated(_CourseState):
+    """A language course's Course Open form was amended: the whole course, with every
+    version of its form."""
+
+    routing_key: ClassVar[str] = "sessions.course.updated.v1"
+
+
+class EnrolmentFormRecord(BaseModel):
+    """The client's Enrolment form (`lt_enrolment`)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    definition_version: int
+    status: Literal["draft", "completed"]
+    answers: dict[str, Any] = Field(default_factory=dict)
+    updated_by: uuid.UUID
+    updated_at: dt.datetime
+    completed_at: dt.datetime | None = None
+    # Every completed version, oldest first; the last is the current one.
+    versions: list[FormVersion] = Field(default_factory=list)
+
+
+class CourseExitRecord(BaseModel):
+    """The client's Exit form (`lt_exit`): training status, reason, CLB levels reached,
+    certificate."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    definition_version: int
+    answers: dict[str, Any] = Field(default_factory=dict)
+    # The form's `training_status_id` choice key.
+    training_status: str
+    # The form's exit date, else the day the exit was recorded.
+    exit_date: dt.date
+    exited_by: uuid.UUID
+    exited_at: dt.datetime
+    # Every completed version, oldest first; the last is the current one.
+    versions: list[FormVersion] = Field(default_factory=list)
+
+
+class CourseEnrolmentRecord(BaseModel):
+    """One client's enrolment in a language course, with its exit once recorded."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    id: uuid.UUID
+    course_id: uuid.UUID
+    course_code: str
+    program_id: uuid.UUID
+    client_id: uuid.UUID
+    status: Literal["enrolled", "exited"]
+    enrolled_by: uuid.UUID
+    enrolled_at: dt.datetime
+    # The form's first class date, when answered.
+    first_class_date: dt.date | None = None
+    form: EnrolmentFormRecord
+    exit: CourseExitRecord | None = None
+
+
+class CourseEnrolmentRecorded(IntegrationEvent):
+    """A client was enrolled in a course, or their Enrolment form changed: the whole
+    enrolment. Upsert on `enrolment.id`."""
+
+    routing_key: ClassVar[str] = "sessions.course_enrolment.recorded.v1"
+
+    enrolment: CourseEnrolmentRecord
+
+
+class CourseEnrolmentExited(IntegrationEvent):
+    """A client's exit from a course was recorded (or its Exit form changed): the whole
+    enrolment, `exit` set."""
+
+    routing_key: ClassVar[str] = "sessions.course_enrolment.exited.v1"
+
+    enrolment: CourseEnrolmentRecord
+
+
+AttendanceStatus = Literal["present", "absent", "excused", "late"]
+
+
+class AttendanceMark(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    client_id: uuid.UUID
+    # The Attendance form's (`lt_attendance`) choice keys.
+    status: AttendanceStatus
+
+
+class CourseAttendanceRecorded(IntegrationEvent):
+    """The attendance of one class of a course, taken for the whole class at once (or
+    taken again): every mark of that class date. Upsert on (`course_id`, `class_date`);
+    a client missing from `marks` has no mark for that class any more."""
+
+    routing_key: ClassVar[str] = "sessions.course_attendance.recorded.v1"
+
+    course_id: uuid.UUID
+    course_code: str
+    program_id: uuid.UUID
+    class_date: dt.date
+    definition_version: int
+    marks: list[AttendanceMark] = Field(default_factory=list)
+    recorded_by: uuid.UUID
+    recorded_at: dt.datetime

@@ -1,0 +1,1 @@
+"""Language courses: setup (Course Open form), enrolment, attendance per class, exit."""

@@ -1,0 +1,1 @@
+"""Group activities: named attendees with their own forms, and anonymous attendees."""
