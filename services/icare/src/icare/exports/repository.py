@@ -4,6 +4,7 @@ import uuid
 from collections.abc import Collection, Sequence
 
 from sqlalchemy import func, select, text, update
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from icare.exports.models import Export, LedgerEntry
@@ -90,7 +91,7 @@ async def previous(
     latest = await db.scalars(
         select(LedgerEntry)
         .where(LedgerEntry.agency_id == agency_id, LedgerEntry.record_id.in_(record_ids))
-        .distinct(LedgerEntry.template, LedgerEntry.record_id)
+        .ext(distinct_on(LedgerEntry.template, LedgerEntry.record_id))
         .order_by(LedgerEntry.template, LedgerEntry.record_id, LedgerEntry.created_at.desc())
     )
     known = await db.execute(
@@ -100,7 +101,7 @@ async def previous(
             LedgerEntry.record_id.in_(record_ids),
             LedgerEntry.icare_record_id.is_not(None),
         )
-        .distinct(LedgerEntry.template, LedgerEntry.record_id)
+        .ext(distinct_on(LedgerEntry.template, LedgerEntry.record_id))
         .order_by(LedgerEntry.template, LedgerEntry.record_id, LedgerEntry.status_at.desc())
     )
     ids = {(t, r): i for t, r, i in known.all()}

@@ -467,6 +467,8 @@ async def import_rejected(
     rejected: set[uuid.UUID] = set()
     now = utcnow()
     for row in rows:
+        if not row.processing_details.strip() and not row.messages:
+            continue  # a row iCARE did not annotate was not rejected
         entry, how = await _link(db, actor.agency_id, template.name, row, export_id)
         if entry is None:
             result.unlinked.append(
