@@ -263,7 +263,7 @@ def test_a_claim_left_by_a_dead_worker_is_sent_once(amal: GatewayClient, stack: 
         conn = await asyncpg.connect(url)
         try:
             async with conn.transaction():
-                await conn.execute("SELECT set_config('app.scope', 'scheduler', true)")
+                await conn.execute("SELECT set_config('app.scope', 'platform', true)")
                 updated = await conn.execute(
                     "UPDATE notifications SET state = 'sending', attempts = 1,"
                     " claimed_at = now() - interval '1 hour' WHERE id = $1",

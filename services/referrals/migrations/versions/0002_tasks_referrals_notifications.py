@@ -32,9 +32,10 @@ TENANT_TABLES = (
     "referrals",
     "referral_status_history",
 )
-# The reminder scheduler claims due notifications of every agency under this scope
-# (then renders and records each one under its own agency).
-SCHEDULER_SCOPE = "scheduler"
+# The reminder scheduler claims due notifications of every agency under the platform
+# scope (`kit.db.Scope.PLATFORM`, as icare's schedule does), then renders and records
+# each one under its own agency.
+CROSS_AGENCY_SCOPE = "platform"
 
 
 def _uuid(name: str, *, nullable: bool = False) -> sa.Column[object]:
@@ -348,7 +349,7 @@ def _notifications() -> None:
 def _row_level_security() -> None:
     for table in TENANT_TABLES:
         enable_tenant_rls(op, table)
-    enable_tenant_rls(op, "notifications", admit_scopes=(SCHEDULER_SCOPE,))
+    enable_tenant_rls(op, "notifications", admit_scopes=(CROSS_AGENCY_SCOPE,))
     # Beyond the agency, a backstop for who reads tasks and referrals. Restrictive, so it
     # narrows `tenant_isolation`. A transaction with an agency and no user (a consumed
     # event, the scheduler) passes; the exact team rule (the manager of the assignee or

@@ -1,7 +1,7 @@
 """The reminder scheduler: a worker job that sends due notifications by email.
 
 One run (every `notification_tick_seconds`):
-1. claim: in one transaction under the scheduler scope, move due rows to `sending`
+1. claim: in one transaction under the platform scope (every agency), move due rows to `sending`
    (`FOR UPDATE SKIP LOCKED`) and commit. From here no other run touches them until
    the claim goes stale;
 2. per claimed row, under its agency: decide whether it may go (the client has an
@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit import mail as kit_mail
 from kit.clock import utcnow
-from kit.db import Database
+from kit.db import Database, Scope
 from kit.logs import get_logger
 from kit.mail import Mail
 from referrals.copies import repository as copies
@@ -65,8 +65,8 @@ async def deliver_due(
 ) -> int:
     """One scheduler run; returns how many notifications it sent."""
     now = utcnow()
-    async with database.transaction() as db:
-        await repo.enter_scheduler_scope(db)
+    # Every agency's due rows: the `notifications` policy admits the platform scope.
+    async with database.transaction(scope=Scope.PLATFORM) as db:
         claimed = await repo.claim_due(
             db,
             now=now,

@@ -2,15 +2,11 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import and_, or_, select, text, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit.db import flush
 from referrals.notifications.models import Notification
-
-# The RLS scope under which the scheduler sees every agency's notifications (the
-# `notifications` policy admits it; see migration 0002).
-SCHEDULER_SCOPE = "scheduler"
 
 
 async def add(db: AsyncSession, notification: Notification) -> Notification:
@@ -21,13 +17,6 @@ async def add(db: AsyncSession, notification: Notification) -> Notification:
 
 async def save(db: AsyncSession) -> None:
     await flush(db)
-
-
-async def enter_scheduler_scope(db: AsyncSession) -> None:
-    """In the current transaction, see every agency's notifications (and nothing else)."""
-    await db.execute(
-        text("SELECT set_config('app.scope', :scope, true)"), {"scope": SCHEDULER_SCOPE}
-    )
 
 
 async def claim_due(
