@@ -28,13 +28,14 @@ class Service:
 
 
 # Start order: identity first (others fetch its JWKS), gateway last (its /readyz checks
-# every upstream). Later: reporting 8006.
+# every upstream).
 SERVICES: tuple[Service, ...] = (
     Service("identity", 8001, has_db=True, has_worker=True),
     Service("clients", 8002, has_db=True, has_worker=True),
     Service("sessions", 8003, has_db=True, has_worker=True),
     Service("referrals", 8004, has_db=True, has_worker=True),
     Service("files", 8005, has_db=True, has_worker=True, uses_s3=True),
+    Service("reporting", 8006, has_db=True, has_worker=True),
     Service("icare", 8007, has_db=True, has_worker=True, uses_s3=True),
     Service("gateway", 8000, has_db=False, has_worker=False),
 )

@@ -174,6 +174,7 @@ def test_prod_scales_and_pins_images(rendered: dict[str, list[Manifest]]) -> Non
         assert target in deployments, f"HPA {hpa['metadata']['name']} scales nothing"
         autoscaled[target] = hpa["spec"]["minReplicas"]
     assert "gateway" in autoscaled
+    assert "reporting-api" in autoscaled, "ops scale reporting on its own"
     for name, doc in deployments.items():
         if name in autoscaled:
             # The HPA owns the count; a fixed one would be reset on every apply.
