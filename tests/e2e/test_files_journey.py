@@ -3,6 +3,7 @@ form, the checks before anything is kept, who may fetch what, short-lived links,
 an upload while the store is down."""
 
 import asyncio
+import io
 import struct
 import time
 import uuid
@@ -13,6 +14,10 @@ import asyncpg
 import httpx
 import pytest
 
+from files.attachments.jobs import purge_deleted, sweep_orphans
+from files.settings import FilesSettings
+from files.storage import MinioStore, object_key
+from kit.db import Database
 from scripts import stack as process_stack
 from scripts.stack import StackInfo
 from tests.e2e.demo import AGENCY_ADMIN
@@ -307,6 +312,52 @@ def test_deletion_hides_the_file_and_its_link(amal: GatewayClient, manager: Gate
     assert amal.request("DELETE", f"{FILES}/files/{file_id}").status_code == 204
     assert link(manager, file_id).status_code == 404
     assert _listed(manager, client_id) == []
+
+
+# --- the worker's jobs against the real store ------------------------------------------------
+
+
+def test_purge_and_sweep_against_the_store(amal: GatewayClient, stack: StackInfo) -> None:
+    """The jobs as the worker runs them (no grace, no retention: every orphan and every
+    deleted file goes now), on SeaweedFS and the files database."""
+    client_id = register(amal, given_name="Aziz")["id"]
+    kept = upload(amal, f"/clients/{client_id}/files", "kept.pdf", PDF).json()
+    deleted = upload(amal, f"/clients/{client_id}/files", "deleted.pdf", PDF).json()
+    assert amal.request("DELETE", f"{FILES}/files/{deleted['id']}").status_code == 204
+    agency_id = uuid.UUID(amal.get("/api/identity/me").json()["agency_id"])
+    env = stack.service_env("files")
+    settings = FilesSettings(
+        s3_endpoint=env["OCMS_S3_ENDPOINT"],
+        s3_access_key=env["OCMS_S3_ACCESS_KEY"],
+        s3_secret_key=env["OCMS_S3_SECRET_KEY"],
+        s3_bucket=env["OCMS_S3_BUCKET"],
+        files_retention_days=0,
+        files_orphan_grace_minutes=0,
+    )
+    store = MinioStore(settings)
+    orphan = object_key(agency_id, uuid.uuid4())  # as if the commit never happened
+
+    async def run() -> tuple[bool, bool, bool, int]:
+        await store.put(orphan, io.BytesIO(PDF), len(PDF), "application/pdf")
+        assert agency_id in await store.agencies()
+        database = Database(stack.db_urls["files"]["app"], pool_size=1)
+        try:
+            purged = await purge_deleted(database, store, settings)
+            await sweep_orphans(database, store, settings)
+        finally:
+            await database.dispose()
+        return (
+            await store.exists(orphan),
+            await store.exists(object_key(agency_id, uuid.UUID(deleted["id"]))),
+            await store.exists(object_key(agency_id, uuid.UUID(kept["id"]))),
+            purged,
+        )
+
+    orphan_left, deleted_left, kept_left, purged = asyncio.run(run())
+    assert (orphan_left, deleted_left, kept_left) == (False, False, True)
+    assert purged >= 1
+    assert _rows(stack, str(agency_id), client_id) == (1, 2)  # the audit trail stays
+    assert fetch(link(amal, kept["id"]).json()["url"]).content == PDF
 
 
 # --- the store down -------------------------------------------------------------------------
