@@ -38,6 +38,29 @@ async def test_agency_context_sees_only_its_rows(database: Database, items: None
     assert await agencies_seen(database, principal=principal) == [B]
 
 
+async def test_the_context_names_the_programs_and_the_managed_workers(
+    database: Database,
+) -> None:
+    programs, managed = {uuid.uuid4(), uuid.uuid4()}, {uuid.uuid4()}
+    principal = Principal(
+        user_id=uuid.uuid4(), agency_id=A, role=Role.MANAGER,
+        programs=frozenset(programs), manages=frozenset(managed),
+    )  # fmt: skip
+    async with database.transaction(principal) as db:
+        row = (
+            await db.execute(
+                text(
+                    "SELECT string_to_array(current_setting('app.programs'), ',')::uuid[],"
+                    " string_to_array(current_setting('app.manages'), ',')::uuid[]"
+                )
+            )
+        ).one()
+    assert (set(row[0]), set(row[1])) == (programs, managed)
+    async with database.transaction(agency_id=A) as db:
+        nobody = await db.execute(text("SELECT current_setting('app.manages')"))
+        assert nobody.scalar() == ""
+
+
 async def test_no_context_sees_nothing(database: Database, items: None) -> None:
     assert await agencies_seen(database) == []
     async with database.engine.connect() as conn:  # not even outside kit.db.transaction

@@ -6,6 +6,7 @@ import pytest
 
 from kit.rls import (
     CURRENT_AGENCY,
+    CURRENT_MANAGES,
     CURRENT_PROGRAMS,
     create_policy,
     enable_tenant_rls,
@@ -26,6 +27,9 @@ def test_fragments() -> None:
     assert CURRENT_AGENCY == "NULLIF(current_setting('app.agency_id', true), '')::uuid"
     assert CURRENT_PROGRAMS == (
         "string_to_array(NULLIF(current_setting('app.programs', true), ''), ',')::uuid[]"
+    )
+    assert CURRENT_MANAGES == (
+        "string_to_array(NULLIF(current_setting('app.manages', true), ''), ',')::uuid[]"
     )
     assert scope_is("auth") == "NULLIF(current_setting('app.scope', true), '') = 'auth'"
 
