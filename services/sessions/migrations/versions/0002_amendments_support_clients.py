@@ -1,4 +1,5 @@
-"""Amendments, support services, follow-up requests, agency questions on forms, the local copy of clients.
+"""Amendments, support services, follow-up requests, agency questions on forms, the
+local copy of clients.
 
 Also makes the private rule exact in row-level security: the token's `manages` now
 reaches the database (`app.manages`), so a private session or form is readable by its
@@ -15,7 +16,13 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
-from kit.rls import CURRENT_MANAGES, CURRENT_PROGRAMS, CURRENT_ROLE, CURRENT_USER_ID, enable_tenant_rls
+from kit.rls import (
+    CURRENT_MANAGES,
+    CURRENT_PROGRAMS,
+    CURRENT_ROLE,
+    CURRENT_USER_ID,
+    enable_tenant_rls,
+)
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -259,9 +266,14 @@ def _row_level_security() -> None:
         " AS RESTRICTIVE FOR UPDATE"
         f" USING ({_of_form('service_form_follow_ups')})"
     )
+    # A draft's requests are replaced by whoever may change the draft.
+    op.execute(
+        "CREATE POLICY service_form_follow_ups_removers ON service_form_follow_ups"
+        " AS RESTRICTIVE FOR DELETE"
+        f" USING ({_of_form('service_form_follow_ups')} AND requested_at IS NULL)"
+    )
     with_session = (
-        "EXISTS (SELECT 1 FROM session_records s"
-        " WHERE s.id = session_support_services.session_id)"
+        "EXISTS (SELECT 1 FROM session_records s WHERE s.id = session_support_services.session_id)"
     )
     op.execute(
         "CREATE POLICY support_with_session ON session_support_services AS RESTRICTIVE"
