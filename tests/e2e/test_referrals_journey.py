@@ -20,8 +20,10 @@ import pytest
 
 from scripts import stack as process_stack
 from scripts.stack import StackInfo
+from sessions.forms import catalog
 from tests.e2e.gateway_client import GatewayClient
-from tests.e2e.journeys import new_agency_admin, register
+from tests.e2e.journeys import SESSIONS, new_agency_admin, record_session, register
+from tests.e2e.test_sessions_forms_catalog import fill
 
 pytestmark = pytest.mark.e2e
 
@@ -371,6 +373,83 @@ def test_a_duplicated_follow_up_event_creates_one_referral(
     assert referral["request_id"] == request_id
     assert referral["partner_name"] == "Housing Help Centre"
     assert referral["referred_by"] == worker["id"]
+
+
+def test_a_service_form_asks_for_referrals_and_a_task(
+    amal: GatewayClient, bao: GatewayClient, manager: GatewayClient
+) -> None:
+    """Through sessions: completing a form with follow-ups creates them here, once."""
+    partner = manager.post(
+        f"{API}/partners", json={"name": f"Newcomer Women's Centre {uuid.uuid4().hex[:6]}"}
+    ).json()
+    worker, employment = me(amal), me(bao)["program_ids"][0]
+    client = register(amal, given_name="Leila", family_name="Karimi")
+    session = record_session(
+        amal,
+        {
+            "type": "direct_service", "date": dt.date.today().isoformat(),
+            "start_time": "09:00", "end_time": "10:00", "delivery_mode": "in_person",
+            "language_of_service": "English", "program_id": worker["program_ids"][0],
+            "funders": [{"name": "IRCC"}], "client_ids": [client["id"]],
+        },
+    )  # fmt: skip
+    assert session.status_code == 201, session.text
+    due = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    form = amal.post(
+        f"{SESSIONS}/{session.json()['id']}/forms",
+        json={
+            "form_key": "needs_assessment",
+            "answers": fill(catalog.definition("needs_assessment"), {}),
+            "follow_ups": [
+                {"kind": "referral", "need": "Peer support group", "referral_kind": "external",
+                 "partner_id": partner["id"], "due_date": due},
+                {"kind": "referral", "need": "Resume clinic", "referral_kind": "internal",
+                 "to_program_id": employment},
+                {"kind": "task", "need": "Send the clinic's address", "due_date": due},
+            ],
+        },
+    )  # fmt: skip
+    assert form.status_code == 201, form.text
+    requested = {f["need"]: f["id"] for f in form.json()["follow_ups"]}
+
+    def referrals() -> list[dict[str, Any]]:
+        items = amal.get(f"{API}/referrals", params={"client_id": client["id"]}).json()["items"]
+        return list(items) if len(items) == 2 else []
+
+    by_need = {r["need"]: r for r in wait_for(referrals, what="the requested referrals")}
+    external, internal = by_need["Peer support group"], by_need["Resume clinic"]
+    assert (external["kind"], external["partner_id"], external["partner_name"]) == (
+        "external", partner["id"], partner["name"],
+    )  # fmt: skip
+    assert external["follow_up_on"] == due
+    assert external["request_id"] == requested["Peer support group"]
+    assert external["form_id"] == form.json()["id"]
+    assert (internal["kind"], internal["to_program_id"]) == ("internal", employment)
+    # The receiving program sees the internal referral and answers it.
+    accepted = bao.post(f"{API}/referrals/{internal['id']}/status", json={"status": "accepted"})
+    assert accepted.status_code == 200, accepted.text
+
+    def tasks() -> list[dict[str, Any]]:
+        items = amal.get(f"{API}/tasks", params={"client_id": client["id"]}).json()["items"]
+        return list(items)
+
+    [task] = wait_for(tasks, what="the requested task")
+    assert (task["title"], task["assignee_id"], task["due_date"]) == (
+        "Send the clinic's address", worker["id"], due,
+    )  # fmt: skip
+    work = amal.get(f"{API}/my-work").json()
+    assert task["id"] in [t["id"] for t in work["tasks_due_soon"]]
+    assert external["id"] in [r["id"] for r in work["referrals_awaiting_follow_up"]]
+    interactions = wait_for(
+        lambda: [
+            i
+            for i in amal.get(f"{API}/my-work").json()["recent_interactions"]
+            if i["client_id"] == client["id"] and i["kind"] == "service_recorded"
+        ],
+        what="the service in recent interactions",
+    )
+    assert interactions[0]["detail"] == "needs_assessment"
+    assert interactions[0]["client_name"] == "Leila Karimi"
 
 
 def test_another_agency_sees_none_of_it(amal: GatewayClient, stack: StackInfo) -> None:
