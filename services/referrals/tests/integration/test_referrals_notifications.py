@@ -36,7 +36,12 @@ async def _tab(worker: Actor, client_id: uuid.UUID) -> list[dict[str, Any]]:
 
 
 async def test_a_client_reminder_is_sent_once_in_english(
-    agency: Agency, events: Events, database: Database, settings: ReferralsSettings, inbox: Inbox
+    agency: Agency,
+    events: Events,
+    database: Database,
+    settings: ReferralsSettings,
+    inbox: Inbox,
+    admin_db: asyncpg.Connection,
 ) -> None:
     worker = agency.worker()
     address = f"{uuid.uuid4().hex[:10]}@example.org"
@@ -69,6 +74,10 @@ async def test_a_client_reminder_is_sent_once_in_english(
     assert row["sent_at"] is not None
     assert row["channel"] == "email"
     assert row["language"] == "en"
+    audited = await admin_db.fetch(
+        "SELECT action FROM audit_log WHERE entity_id = $1 ORDER BY at", reminder["id"]
+    )
+    assert [r["action"] for r in audited] == ["notification.scheduled", "notification.sent"]
 
 
 async def test_a_french_preferring_client_gets_french(

@@ -190,6 +190,10 @@ async def test_a_follow_up_request_creates_one_referral_however_delivered(
     assert referral["partner_name"] == "Housing Help Centre"
     assert referral["request_id"] == str(event.request_id)
     assert referral["form_id"] == str(event.form_id)
+    audited = await admin_db.fetch(
+        "SELECT action, actor_id FROM audit_log WHERE entity_id = $1", referral["id"]
+    )
+    assert [(r["action"], r["actor_id"]) for r in audited] == [("referral.created", worker.id)]
 
     task = _request(agency, worker, kind="task", need="Call back about the lease")
     assert await events.deliver(task)

@@ -10,6 +10,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.sessions import FollowUpRequested
+from kit.audit import record_audit
 from kit.clock import utcnow
 from kit.logs import get_logger
 from referrals.followups import repository as repo
@@ -61,6 +62,7 @@ async def _task(db: AsyncSession, event: FollowUpRequested) -> None:
             updated_at=now,
         ),
     )
+    await _audit(event, "task.created", "task", task.id, db)
     log.info("task.created", task_id=str(task.id), source="follow_up")
 
 
@@ -81,7 +83,7 @@ async def _referral(db: AsyncSession, event: FollowUpRequested) -> None:
         log.warning("follow_up.refused", request_id=str(event.request_id), reason="no_target")
         return
     now = utcnow()
-    await new_referral(
+    referral = await new_referral(
         db,
         Referral(
             id=uuid.uuid4(),
@@ -106,6 +108,23 @@ async def _referral(db: AsyncSession, event: FollowUpRequested) -> None:
             version=1,
         ),
         event.requested_by,
+    )
+    await _audit(event, "referral.created", "referral", referral.id, db)
+
+
+async def _audit(
+    event: FollowUpRequested, action: str, entity: str, entity_id: uuid.UUID, db: AsyncSession
+) -> None:
+    """In the requesting worker's name: the form they completed asked for it."""
+    await record_audit(
+        db,
+        action=action,
+        agency_id=event.agency_id,
+        actor_id=event.requested_by,
+        entity_type=entity,
+        entity_id=entity_id,
+        reason="requested by a service form",
+        detail={"client_id": str(event.client_id), "form_id": str(event.form_id)},
     )
 
 

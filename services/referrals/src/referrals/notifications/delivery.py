@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit import mail as kit_mail
+from kit.audit import record_audit
 from kit.clock import utcnow
 from kit.db import Database, Scope
 from kit.logs import get_logger
@@ -148,6 +149,16 @@ async def deliver_one(
             reason=None,
             last_error=None,
             updated_at=done,
+        )
+        # The client's (or staff member's) email was used: the trail says so.
+        await record_audit(
+            db,
+            action="notification.sent",
+            agency_id=agency_id,
+            actor_id=None,
+            entity_type="notification",
+            entity_id=notification_id,
+            detail={"kind": decision.mail.kind},
         )
     log.info("notification.sent", notification_id=str(notification_id), kind=decision.mail.kind)
     return True
