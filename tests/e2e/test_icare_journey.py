@@ -1,0 +1,453 @@
+"""The month's iCARE bulk upload through the gateway.
+
+A month of activity (clients registered, sessions and forms recorded by two workers)
+gives a readiness report naming exactly the defective records and who entered them;
+an export gives one zip with the workbooks in upload order (re-read with openpyxl); a
+second export of the month sends nothing new; an amended form goes out as an update
+of iCARE's record; IRCC's filled samples, returned as rejected-records files, link
+back to the records they came from; the scheduled run exports a month once.
+
+The tests of this module run in order and share the month they build.
+"""
+
+import io
+import subprocess
+import time
+import uuid
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+import openpyxl
+import pytest
+
+from scripts import stack as process_stack
+from scripts.services import by_name
+from scripts.stack import StackInfo
+from sessions.forms import catalog
+from tests.conftest import test_profile as slot_profile
+from tests.e2e.demo import AGENCY_ADMIN
+from tests.e2e.gateway_client import GatewayClient
+from tests.e2e.journeys import SESSIONS, record_session, register, signed_in, uci
+from tests.e2e.test_sessions_forms_catalog import fill
+
+pytestmark = pytest.mark.e2e
+
+ICARE = "/api/icare"
+UCI_TYPE = "FOSS/GCMS Client ID"
+MONTH = "2026-06"
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "icare" / "reference" / "samples"
+
+T = TypeVar("T")
+
+
+def eventually(check: Callable[[], T | None], within: float = 30.0, every: float = 0.3) -> T:
+    """The first truthy result of `check()`; fails after `within` seconds."""
+    deadline = time.monotonic() + within
+    while True:
+        result = check()
+        if result:
+            return result
+        assert time.monotonic() < deadline, "icare did not catch up in time"
+        time.sleep(every)
+
+
+@pytest.fixture(scope="module")
+def admin_client(stack: StackInfo) -> Any:
+    client = signed_in(stack, AGENCY_ADMIN)
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="module")
+def agreement(admin_client: GatewayClient) -> dict[str, Any]:
+    listed = admin_client.get("/api/identity/funding-agreements")
+    assert listed.status_code == 200, listed.text
+    (seeded,) = [a for a in listed.json()["items"] if a["agreement_number"] == "IRCC-MAPLE-2026"]
+    return dict(seeded)
+
+
+def readiness(who: GatewayClient, agreement_id: str, period: str) -> httpx.Response:
+    return who.get(
+        f"{ICARE}/readiness", params={"funding_agreement_id": agreement_id, "period": period}
+    )
+
+
+def export(who: GatewayClient, agreement_id: str, period: str) -> dict[str, Any]:
+    response = who.post(
+        f"{ICARE}/exports", json={"funding_agreement_id": agreement_id, "period": period}
+    )
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+def download(who: GatewayClient, export_id: str) -> bytes:
+    link = who.get(f"{ICARE}/exports/{export_id}/download")
+    assert link.status_code == 200, link.text
+    got = httpx.get(link.json()["url"], timeout=15.0)
+    assert got.status_code == 200, got.text
+    return got.content
+
+
+def sheet(archive: bytes, name: str) -> list[dict[str, Any]]:
+    """The records of one workbook of an export, by field id (row 2), from row 4."""
+    with zipfile.ZipFile(io.BytesIO(archive)) as z:
+        book = openpyxl.load_workbook(io.BytesIO(z.read(name)))
+    ws = book.worksheets[0]
+    ids = [c.value for c in ws[2]]
+    return [
+        {i: v for i, v in zip(ids, row, strict=False) if v not in (None, "")}
+        for row in ws.iter_rows(min_row=4, values_only=True)
+        if any(v not in (None, "") for v in row)
+    ]
+
+
+def client(worker: GatewayClient, **fields: Any) -> dict[str, Any]:
+    profile = {
+        "given_name": "Lina",
+        "family_name": f"Test{uuid.uuid4().hex[:5]}",
+        "identifier_type": UCI_TYPE,
+        "identifier_value": uci(),
+        "birth_date": "1988-03-14",
+        "address": {"city": "Toronto", "province": "Ontario", "postal_code": "M5V2T6"},
+        "official_language": "English",
+        "research_consent": "Yes",
+        **fields,
+    }
+    return register(worker, **profile)
+
+
+def service(
+    worker: GatewayClient,
+    program: str,
+    client_id: str,
+    form_key: str,
+    date: str,
+    **session: Any,
+) -> dict[str, Any]:
+    body = {
+        "type": "direct_service", "date": date, "start_time": "10:00", "end_time": "11:00",
+        "postal_code": "M5V 2T6", "delivery_mode": "in_person", "language_of_service": "English",
+        "program_id": program, "funders": [{"name": "IRCC"}], "client_ids": [client_id],
+        **session,
+    }  # fmt: skip
+    recorded = record_session(worker, body)
+    assert recorded.status_code == 201, recorded.text
+    answers = fill(catalog.definition(form_key), {})
+    form = worker.post(
+        f"{SESSIONS}/{recorded.json()['id']}/forms", json={"form_key": form_key, "answers": answers}
+    )
+    assert form.status_code == 201, form.text
+    return dict(form.json())
+
+
+def program_of(worker: GatewayClient) -> str:
+    programs: list[str] = worker.get("/api/identity/me").json()["program_ids"]
+    return programs[0]
+
+
+def name_of(worker: GatewayClient) -> str:
+    me = worker.get("/api/identity/me").json()
+    return f"{me['given_name']} {me['family_name']}"
+
+
+@pytest.fixture(scope="module")
+def month(
+    amal: GatewayClient, bao: GatewayClient, manager: GatewayClient, agreement: dict[str, Any]
+) -> dict[str, Any]:
+    """A month of activity: what was recorded, and which records are defective."""
+    settle, employ = program_of(amal), program_of(bao)
+    good = [client(amal), client(amal), client(bao)]
+    no_postal = client(amal, address={"city": "Toronto"})
+    no_language = client(bao, official_language=None)
+    d = f"{MONTH}-1"
+    ok = [
+        service(amal, settle, good[0]["id"], "needs_assessment", f"{d}0"),
+        service(amal, settle, good[1]["id"], "needs_assessment", f"{d}1"),
+        service(amal, settle, good[0]["id"], "information_orientation", f"{d}2"),
+    ]
+    defective_services = {
+        # The client's profile lacks its postal code: iCARE rejects the client first.
+        "of_no_postal": service(amal, settle, no_postal["id"], "needs_assessment", f"{d}3"),
+        # A language of service iCARE does not list.
+        "elvish": service(
+            bao, employ, good[2]["id"], "employment", f"{d}4", language_of_service="Elvish"
+        ),
+        # No postal code where the service was received.
+        "no_place": service(
+            amal, settle, good[1]["id"], "information_orientation", f"{d}5", postal_code=None
+        ),
+        "of_no_language": service(bao, employ, no_language["id"], "employment", f"{d}6"),
+    }
+    recorded = len(ok) + len(defective_services)
+
+    def caught_up() -> dict[str, Any] | None:
+        response = readiness(manager, agreement["id"], MONTH)
+        if response.status_code != 200:
+            return None  # icare has not heard of the agreement yet
+        body: dict[str, Any] = response.json()
+        services = sum(t["records"] for t in body["templates"][1:])
+        return body if services == recorded else None
+
+    return {
+        "report": eventually(caught_up),
+        "good": good,
+        "no_postal": no_postal,
+        "no_language": no_language,
+        "ok": ok,
+        "defective": defective_services,
+    }
+
+
+def test_readiness_names_exactly_the_defective_records_and_their_workers(
+    month: dict[str, Any], amal: GatewayClient, bao: GatewayClient, agreement: dict[str, Any]
+) -> None:
+    report = month["report"]
+    defective = {r["record_id"]: r for r in report["records"] if not r["ready"]}
+    expected = {month["no_postal"]["id"], month["no_language"]["id"]} | {
+        f["id"] for f in month["defective"].values()
+    }
+    assert set(defective) == expected
+    counts = {t["template"]: (t["records"], t["defective"]) for t in report["templates"]}
+    assert counts["client_profile"] == (5, 2)
+    assert counts["needs_assessment_referrals"] == (3, 1)
+    assert counts["information_orientation"] == (2, 1)
+    assert counts["employment"] == (2, 2)
+
+    def problems(record_id: str) -> list[tuple[str | None, str]]:
+        found = defective[record_id]["problems"]
+        return [(p["field_id"], p["code"]) for p in found if p["severity"] == "error"]
+
+    assert problems(month["no_postal"]["id"]) == [("postal_txt", "missing")]
+    assert problems(month["no_language"]["id"]) == [("official_language_id", "missing")]
+    assert problems(month["defective"]["elvish"]["id"]) == [
+        ("session_service_lang_id", "not_in_list")
+    ]
+    assert problems(month["defective"]["no_place"]["id"]) == [("postal_cd", "missing")]
+    assert problems(month["defective"]["of_no_postal"]["id"]) == [(None, "client_not_ready")]
+    assert problems(month["defective"]["of_no_language"]["id"]) == [(None, "client_not_ready")]
+    amal_name, bao_name = name_of(amal), name_of(bao)
+    workers = {r: defective[r]["worker_name"] for r in defective}
+    assert workers == {
+        month["no_postal"]["id"]: amal_name,
+        month["no_language"]["id"]: bao_name,
+        month["defective"]["elvish"]["id"]: bao_name,
+        month["defective"]["no_place"]["id"]: amal_name,
+        month["defective"]["of_no_postal"]["id"]: amal_name,
+        month["defective"]["of_no_language"]["id"]: bao_name,
+    }
+    elvish = defective[month["defective"]["elvish"]["id"]]
+    assert elvish["service_date"] == f"{MONTH}-14"
+    assert elvish["client_id"] == month["good"][2]["id"]
+    assert elvish["problems"][0]["label"] == "Language of Service"
+    # What iCARE's conditional rules expect (not a rejection): a warning.
+    assert ("intervention_type_id", "missing", "warning") in [
+        (p["field_id"], p["code"], p["severity"]) for p in elvish["problems"]
+    ]
+
+    # A caseworker sees the problems of their own records only.
+    mine = readiness(bao, agreement["id"], MONTH)
+    assert mine.status_code == 200
+    assert {r["worker_name"] for r in mine.json()["records"]} == {bao_name}
+
+
+def test_export_zip_in_upload_order_and_nothing_twice(
+    month: dict[str, Any], manager: GatewayClient, agreement: dict[str, Any]
+) -> None:
+    done = export(manager, agreement["id"], MONTH)
+    names = [f["name"] for f in done["files"]]
+    assert [n.removeprefix(f"MAPLE_{MONTH}_") for n in names] == [
+        "1-client_profile.xlsx",
+        "2-needs_assessment_referrals.xlsx",
+        "3-information_orientation.xlsx",
+    ]
+    assert done["record_count"] == 3 + 2 + 1
+    archive = download(manager, done["id"])
+    with zipfile.ZipFile(io.BytesIO(archive)) as z:
+        assert z.namelist() == [*names, "manifest.json"]
+    profiles = sheet(archive, names[0])
+    assert sorted(r["client_validation_id"] for r in profiles) == sorted(
+        c["identifier_value"] for c in month["good"]
+    )
+    assert {r["postal_txt"] for r in profiles} == {"M5V2T6"}
+    needs = sheet(archive, names[1])
+    assert sorted(r["assessment_start_dt"] for r in needs) == [f"{MONTH}-10", f"{MONTH}-11"]
+    assert {r["postal_cd"] for r in needs} == {"M5V2T6"}
+    orientation = sheet(archive, names[2])
+    assert [r["start_dttm"] for r in orientation] == [f"{MONTH}-12"]
+
+    ledger = manager.get(f"{ICARE}/ledger", params={"export_id": done["id"]}).json()["items"]
+    assert len(ledger) == 6 and {e["status"] for e in ledger} == {"sent"}
+
+    again = export(manager, agreement["id"], MONTH)
+    assert again["record_count"] == 0 and again["files"] == []
+
+
+def test_an_amended_form_goes_out_as_an_update(
+    month: dict[str, Any], amal: GatewayClient, manager: GatewayClient, agreement: dict[str, Any]
+) -> None:
+    form = month["ok"][0]
+    (entry,) = manager.get(f"{ICARE}/ledger", params={"record_id": form["id"]}).json()["items"]
+    recorded = manager.put(f"{ICARE}/ledger/{entry['id']}", json={"icare_record_id": "20261001"})
+    assert recorded.status_code == 200 and recorded.json()["status"] == "accepted"
+
+    key = "institution_type_id"
+    question = catalog.definition("needs_assessment").question(key)
+    assert question is not None
+    choices = [c.key for c in question.choices or ()]
+    other = next(c for c in choices if c != form["answers"][key])
+    amended = amal.post(
+        f"{SESSIONS}/{form['session_id']}/forms/{form['id']}/amendments",
+        json={"reason": "Wrong institution", "answers": {key: other}},
+    )
+    assert amended.status_code in (200, 201), amended.text
+
+    def update_sent() -> dict[str, Any] | None:
+        done = export(manager, agreement["id"], MONTH)
+        return done if done["record_count"] else None
+
+    update = eventually(update_sent)
+    assert update["record_count"] == 1
+    (file,) = update["files"]
+    (row,) = sheet(download(manager, update["id"]), file["name"])
+    assert row["update_record_id"] == "20261001"
+    assert row["assessment_update_reason_id"] == "Amend record"
+    assert export(manager, agreement["id"], MONTH)["record_count"] == 0
+
+
+def _sample_rows(name: str) -> list[dict[str, Any]]:
+    book = openpyxl.load_workbook(SAMPLES / f"{name}.xlsx")
+    ws = book.worksheets[-1]
+    ids = [c.value for c in ws[2]]
+    return [
+        {i: v for i, v in zip(ids, row, strict=False) if v not in (None, "")}
+        for row in ws.iter_rows(min_row=4, values_only=True)
+        if any(v not in (None, "") for v in row)
+    ]
+
+
+def test_filled_samples_import_as_rejected_files_and_link_to_records(
+    amal: GatewayClient, manager: GatewayClient, admin_client: GatewayClient
+) -> None:
+    # The samples are of 2018: an agreement of that year, for both programs.
+    funders = admin_client.get("/api/identity/funders").json()["items"]
+    ircc = next(f for f in funders if f["code"] == "IRCC")
+    programs = admin_client.get("/api/identity/funding-agreements").json()["items"][0]
+    created = admin_client.post(
+        "/api/identity/funding-agreements",
+        json={"funder_id": ircc["id"], "agreement_number": f"IRCC-2018-{uuid.uuid4().hex[:4]}",
+              "title": "Settlement 2018-2019", "program_ids": programs["program_ids"],
+              "starts_on": "2018-04-01", "ends_on": "2019-03-31"},
+    )  # fmt: skip
+    assert created.status_code == 201, created.text
+    old = created.json()["id"]
+    settle = program_of(amal)
+
+    # What identifies a sample row: identifier type and value, and date of birth. One
+    # client per Client Profile sample row, each served in May 2018.
+    by_identity: dict[tuple[str, str, str], str] = {}
+    for row in _sample_rows("client_profile"):
+        registered = client(
+            amal,
+            identifier_type=row["client_validation_type_id"],
+            identifier_value=row["client_validation_id"],
+            birth_date=row["client_birth_dt"],
+        )
+        key = (
+            row["client_validation_type_id"],
+            row["client_validation_id"],
+            row["client_birth_dt"],
+        )
+        by_identity[key] = registered["id"]
+        service(amal, settle, registered["id"], "needs_assessment", "2018-05-20")
+    # The service samples of the first sample client.
+    first = next(iter(by_identity.values()))
+    orientation = service(amal, settle, first, "information_orientation", "2018-05-20")
+    connection = service(amal, settle, first, "community_connection", "2018-05-20")
+
+    def all_copied() -> dict[str, Any] | None:
+        response = readiness(manager, old, "2018-05")
+        if response.status_code != 200:
+            return None
+        body: dict[str, Any] = response.json()
+        return body if sum(t["records"] for t in body["templates"][1:]) == 9 else None
+
+    report = eventually(all_copied)
+    assert [r for r in report["records"] if not r["ready"]] == []
+    done = export(manager, old, "2018-05")
+    assert done["record_count"] == 7 + 9
+
+    def send_back(name: str, export_id: str | None = None) -> dict[str, Any]:
+        params = {"export_id": export_id} if export_id else {}
+        response = manager.post(
+            f"{ICARE}/ledger/rejected",
+            params=params,
+            files={"file": (f"{name}.xlsx", (SAMPLES / f"{name}.xlsx").read_bytes())},
+        )
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    profiles = send_back("client_profile", done["id"])
+    assert sorted(r["record_id"] for r in profiles["linked"]) == sorted(by_identity.values())
+    assert {r["matched_by"] for r in profiles["linked"]} == {"cells"}
+    assert profiles["unlinked"] == [] and profiles["accepted"] == 0
+    assert "Unable to validate against database" in profiles["linked"][0]["messages"][0]
+
+    io_back = send_back("information_orientation")
+    assert [r["record_id"] for r in io_back["linked"]] == [orientation["id"]]
+    cc_back = send_back("community_connections")
+    assert [r["record_id"] for r in cc_back["linked"]] == [connection["id"]]
+    # The other two rows name clients this agency never sent.
+    assert len(cc_back["unlinked"]) == 2
+
+    # The Needs Assessment sample names a date of birth no client has here: it links
+    # once staff record iCARE's id of the record it returns (its Update Record ID).
+    needs_sample = _sample_rows("needs_assessment_referrals")[0]
+    assert send_back("needs_assessment_referrals")["linked"] == []
+    entries = manager.get(f"{ICARE}/ledger", params={"export_id": done["id"]}).json()["items"]
+    target = next(
+        e
+        for e in entries
+        if e["template"] == "needs_assessment_referrals" and e["client_id"] == first
+    )
+    manager.put(
+        f"{ICARE}/ledger/{target['id']}", json={"icare_record_id": needs_sample["update_record_id"]}
+    )
+    linked = send_back("needs_assessment_referrals")["linked"]
+    assert [(r["entry_id"], r["matched_by"]) for r in linked] == [
+        (target["id"], "update_record_id")
+    ]
+    rejected = manager.get(
+        f"{ICARE}/ledger", params={"export_id": done["id"], "status": "rejected"}
+    ).json()["items"]
+    assert len(rejected) == 7 + 3
+    # The course templates: nothing of ours to link to.
+    for name in ("lt_course_setup", "lt_client_enrolment", "lt_client_exit"):
+        back = send_back(name)
+        assert back["linked"] == [] and len(back["unlinked"]) == back["rows"] >= 1
+
+
+def test_the_scheduled_run_exports_a_month_once(
+    stack: StackInfo, admin_client: GatewayClient, manager: GatewayClient, agreement: dict[str, Any]
+) -> None:
+    assert admin_client.put(f"{ICARE}/schedule", json={"day": 1}).status_code == 200
+    profile = process_stack.profile_of(slot_profile())
+    env = process_stack.process_env(process_stack.service_env(profile, by_name("icare")))
+    for _ in range(2):  # the CronJob's command, twice: the second run finds it done
+        ran = subprocess.run(
+            [str(process_stack.PYTHON), "-m", "icare.scheduled_export"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert ran.returncode == 0, ran.stderr[-2000:]
+    today = time.gmtime()
+    year, month = (today.tm_year, today.tm_mon - 1) if today.tm_mon > 1 else (today.tm_year - 1, 12)
+    period = f"{year:04d}-{month:02d}"
+    listed = manager.get(
+        f"{ICARE}/exports", params={"funding_agreement_id": agreement["id"], "period": period}
+    ).json()["items"]
+    assert [e["trigger"] for e in listed] == ["scheduled"]
