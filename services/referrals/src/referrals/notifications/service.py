@@ -18,6 +18,7 @@ from referrals.notifications.schemas import (
     NotificationPage,
     ReminderCreate,
 )
+from referrals.notifications.templates import zone
 from referrals.referral import service as referrals
 from referrals.settings import ReferralsSettings
 from referrals.tasks import service as tasks
@@ -69,10 +70,11 @@ def out(n: Notification) -> NotificationOut:
     )
 
 
-def _on_day(day: dt.date | None, field: str) -> dt.datetime:
+def _on_day(settings: ReferralsSettings, day: dt.date | None, field: str) -> dt.datetime:
+    """9:00 in the agency's time zone on that day."""
     if day is None:
         raise Invalid("at", f"give `at`: the {field} has no date")
-    return dt.datetime.combine(day, DAY_TIME, tzinfo=dt.UTC)
+    return dt.datetime.combine(day, DAY_TIME, tzinfo=zone(settings.notification_time_zone))
 
 
 async def create_reminder(
@@ -90,7 +92,7 @@ async def create_reminder(
         task = await tasks.visible_task(db, actor, data.task_id)
         if task.status in ("done", "cancelled"):
             raise Conflict(f"the task is {task.status}; nothing to remind", code="task_closed")
-        at = at or _on_day(task.due_date, "task")
+        at = at or _on_day(settings, task.due_date, "task")
         client_id = task.client_id
         staff_id = staff_id or task.assignee_id
         recipient = recipient or "staff"
@@ -102,7 +104,7 @@ async def create_reminder(
             raise Conflict(
                 f"the referral is {referral.status}; nothing to follow up", code="referral_closed"
             )
-        at = at or _on_day(referral.follow_up_on, "referral's follow-up")
+        at = at or _on_day(settings, referral.follow_up_on, "referral's follow-up")
         client_id = referral.client_id
         staff_id = staff_id or referral.referred_by
         recipient = recipient or "staff"
