@@ -4,6 +4,7 @@ from typing import Annotated
 
 from kit.auth import Principal, Role, require_role
 
-# Agency staff only: the platform administrator sees no services.
-STAFF_ROLES = (Role.CASEWORKER, Role.MANAGER, Role.AGENCY_ADMIN)
-Staff = Annotated[Principal, require_role(*STAFF_ROLES)]
+# Reports are the managers' and agency administrators' (see reports/service.py);
+# caseworkers and the platform administrator are refused (403).
+REPORT_ROLES = (Role.MANAGER, Role.AGENCY_ADMIN)
+ReportReader = Annotated[Principal, require_role(*REPORT_ROLES)]

@@ -1,9 +1,14 @@
-"""The reporting API: `uvicorn reporting.main:create_app --factory`."""
+"""The reporting API: `uvicorn reporting.main:create_app --factory`.
+
+Stateless: everything it answers comes from its database (the read model the worker
+keeps), so any number of replicas serve the same answers.
+"""
 
 from fastapi import FastAPI
 
 from kit.app import create_service_app
 from kit.auth import TokenVerifier
+from reporting.reports.router import router as reports_router
 from reporting.settings import ReportingSettings
 
 
@@ -14,6 +19,6 @@ def create_app(
     return create_service_app(
         settings,
         title="OCMS reporting",
-        routers=[],
+        routers=[reports_router],
         verifier=verifier,
     )

@@ -1,0 +1,1 @@
+"""The reports managers run on the read model: a declarative catalog and its runner."""
