@@ -32,6 +32,8 @@ from kit.testing import (
     in_process_api,
     migrated_scratch_database,
 )
+from reference.icare import catalog
+from reference.icare.keys import choice_keys, question_key
 
 NAME = "ocms_icare_unittest"
 SERVICE_DIR = Path(__file__).resolve().parents[2]
@@ -49,6 +51,35 @@ NEEDS_ASSESSMENT = {
     "settlement_plan_ind": "no",
     "assessment_completed_dt": "2026-10-20",
 }
+
+
+# Fields a form never asks: the session, the client profile or the upload fills them.
+HELD = frozenset(
+    {"processing_details", "update_record_id", "assessment_update_reason_id",
+     "client_validation_type_id", "client_validation_id", "client_birth_dt", "postal_cd",
+     "assessment_start_dt", "start_dttm", "assessment_language_id", "service_language_id",
+     "service_lang_id", "session_service_lang_id"}
+)  # fmt: skip
+SAMPLE_TEXT = {"postal_code": "M5V2T6", "phone": "416-555-0101", "email": "info@example.org",
+               "integer": "50", "date": "2026-10-21", "text": "x"}  # fmt: skip
+
+
+def valid_answers(
+    template: str, *, only: frozenset[str] | None = None, keep: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """A form's answers to every required, unconditional field of a template (its first
+    choice, or a valid text), keyed as sessions keys them."""
+    answers: dict[str, Any] = {}
+    for f in catalog.template(template).fields:
+        if not f.required or f.conditional is not None or (f.id in HELD and f.id not in keep):
+            continue
+        if only is not None and f.id not in only:
+            continue
+        if f.values:
+            answers[question_key(f.id)] = choice_keys(f.values)[0]
+        else:
+            answers[question_key(f.id)] = SAMPLE_TEXT.get(f.kind, "x")
+    return answers
 
 
 @pytest.fixture(scope="session")

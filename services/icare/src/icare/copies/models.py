@@ -89,7 +89,8 @@ class ServiceCopy(Base):
     """One completed service form with its session, as sessions last published it.
 
     `kind` tells what the record is (`form`: a service form of a direct-service session;
-    group activities and courses are further kinds), `template` the iCARE template its
+    `group`: a group activity's own form; `group_attendee`: one named attendee of it;
+    `course`, `enrolment`, `exit`: language training), `template` the iCARE template its
     rows go to. `client_id` is the client as the session named them (a merge is resolved
     through `ClientCopy.merged_into` when rows are built).
     """

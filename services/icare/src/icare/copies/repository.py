@@ -5,7 +5,7 @@ import uuid
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -176,3 +176,38 @@ async def admins(db: AsyncSession, agency_id: uuid.UUID) -> Sequence[StaffCopy]:
         )
     )
     return rows.all()
+
+
+async def remove_attendees(
+    db: AsyncSession,
+    agency_id: uuid.UUID,
+    session_id: uuid.UUID,
+    keep: Collection[uuid.UUID],
+    at: dt.datetime,
+) -> None:
+    """Attendees no longer on a group activity (as of `at`) are no records of it."""
+    query = delete(ServiceCopy).where(
+        ServiceCopy.agency_id == agency_id,
+        ServiceCopy.session_id == session_id,
+        ServiceCopy.kind == "group_attendee",
+        ServiceCopy.source_at <= at,
+    )
+    if keep:
+        query = query.where(ServiceCopy.id.not_in(set(keep)))
+    await db.execute(query)
+
+
+async def group_forms(
+    db: AsyncSession, agency_id: uuid.UUID, session_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, ServiceCopy]:
+    """The group form of each of these group activities (by session id), where recorded."""
+    if not session_ids:
+        return {}
+    rows = await db.scalars(
+        select(ServiceCopy).where(
+            ServiceCopy.agency_id == agency_id,
+            ServiceCopy.kind == "group",
+            ServiceCopy.session_id.in_(set(session_ids)),
+        )
+    )
+    return {row.session_id: row for row in rows if row.session_id is not None}

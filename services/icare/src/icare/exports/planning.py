@@ -8,19 +8,17 @@ again. A record iCARE would reject is held back, and so are the services of a cl
 whose profile is neither in iCARE nor in this export (iCARE rejects those).
 """
 
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
 from icare.records import mapping
-from icare.records.building import BuiltRecord
+from icare.records.building import BuiltRecord, Key
 from icare.records.checks import errors
-
-Key = tuple[str, uuid.UUID]  # (template, record id)
 
 # Why a record is not in an export.
 NOT_READY = "not_ready"  # iCARE would reject it: see the readiness report
 CLIENT_NOT_SENT = "client_not_sent"  # its client's profile is not in iCARE yet
+COURSE_NOT_SENT = "course_not_sent"  # its course's setup is not in iCARE yet
 STILL_REJECTED = "still_rejected"  # rejected by iCARE and unchanged since
 ICARE_ID_MISSING = "icare_id_missing"  # changed since sent; iCARE's id of it not recorded
 PROFILE_CHANGED = "profile_changed"  # Client Profile rows cannot be updated by upload
@@ -86,19 +84,26 @@ class Plan:
 def plan_export(records: list[BuiltRecord], previous: dict[Key, Previous]) -> Plan:
     """`records` in upload order (Client Profile first)."""
     plan = Plan()
-    sending_clients: set[uuid.UUID] = set()
+    sending: set[Key] = set()
     for record in records:
         counts = plan.of(record.template)
-        prev = previous.get((record.template, record.record_id))
+        key = (record.template, record.record_id)
+        prev = previous.get(key)
         if errors(record.problems):
             counts.held_back[NOT_READY] += 1
             continue
-        if record.kind != "client" and record.client_id is not None:
-            client_prev = previous.get((mapping.CLIENT_PROFILE, record.client_id))
-            in_icare = client_prev is not None and client_prev.status != "rejected"
-            if not in_icare and record.client_id not in sending_clients:
-                counts.held_back[CLIENT_NOT_SENT] += 1
-                continue
+        missing = [
+            required
+            for required in record.requires
+            if required not in sending
+            and (required not in previous or previous[required].status == "rejected")
+        ]
+        if missing:
+            first = missing[0][0]
+            counts.held_back[
+                CLIENT_NOT_SENT if first == mapping.CLIENT_PROFILE else COURSE_NOT_SENT
+            ] += 1
+            continue
         planned: Planned | None = None
         if prev is None:
             planned = Planned(record, "new")
@@ -131,6 +136,5 @@ def plan_export(records: list[BuiltRecord], previous: dict[Key, Previous]) -> Pl
             counts.new += 1
         else:
             counts.updates += 1
-        if record.kind == "client":
-            sending_clients.add(record.record_id)
+        sending.add(key)
     return plan

@@ -20,6 +20,7 @@ from icare.records.checks import Problem
 from reference.icare import Template
 
 Row = dict[str, str | None]
+Key = tuple[str, uuid.UUID]  # (template, record id): a record in the ledger
 
 
 @dataclass
@@ -36,6 +37,8 @@ class BuiltRecord:
     version: int
     cells: Row
     problems: list[Problem] = field(default_factory=list)
+    # Records iCARE must have before this one (the client's profile, a course's setup).
+    requires: list[Key] = field(default_factory=list)
 
     @property
     def content_hash(self) -> str:

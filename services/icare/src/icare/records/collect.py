@@ -3,8 +3,9 @@
 import datetime as dt
 import re
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,6 +14,7 @@ from icare.copies.models import AgreementCopy, ClientCopy, ServiceCopy
 from icare.records import mapping
 from icare.records.building import (
     BuiltRecord,
+    Key,
     client_problems,
     client_profile_cells,
     service_cells,
@@ -54,7 +56,7 @@ CLIENT_NOT_READY = Problem(
 
 
 def _survivor(
-    clients: dict[uuid.UUID, ClientCopy], client_id: uuid.UUID | None
+    clients: Mapping[uuid.UUID, ClientCopy], client_id: uuid.UUID | None
 ) -> ClientCopy | None:
     """The client, or the profile it was merged into (followed a few steps at most)."""
     current = clients.get(client_id) if client_id else None
@@ -68,20 +70,63 @@ def _survivor(
     return current
 
 
+GROUP_FORM_MISSING = Problem(
+    None, None, "group_form_missing", "the group activity's own form is not completed"
+)
+COURSE_UNKNOWN = Problem(None, None, "course_unknown", "the course's setup is not known here")
+
+
+def _context(
+    service: ServiceCopy,
+    group_forms: Mapping[uuid.UUID, ServiceCopy],
+    courses: Mapping[uuid.UUID, ServiceCopy],
+) -> tuple[Mapping[str, Any], Mapping[str, Any], list[Problem], list[Key]]:
+    """(session, answers, problems, records required first) of one service copy: an
+    attendee's row starts from the group form's answers; an enrolment takes its postal
+    code from the course, and needs the course uploaded first."""
+    session, answers = service.session, service.answers
+    if service.kind == mapping.KIND_ATTENDEE:
+        group = group_forms.get(service.session_id) if service.session_id else None
+        if group is None:
+            return session, answers, [GROUP_FORM_MISSING], []
+        return session, {**group.answers, **answers}, [], []
+    if service.kind in (mapping.KIND_ENROLMENT, mapping.KIND_EXIT):
+        course_id = _uuid(session.get("course_id"))
+        course = courses.get(course_id) if course_id else None
+        if course is None:
+            return session, answers, [COURSE_UNKNOWN], []
+        if service.kind == mapping.KIND_ENROLMENT:
+            session = {**session, "postal_code": course.answers.get("postal_cd")}
+        return session, answers, [], [(mapping.COURSE_SETUP, course.id)]
+    return session, answers, [], []
+
+
 def build_records(
     services: Sequence[ServiceCopy],
-    clients: dict[uuid.UUID, ClientCopy],
+    clients: Mapping[uuid.UUID, ClientCopy],
     *,
     today: dt.date,
-    profile_for: Collection[uuid.UUID] | None = None,
+    group_forms: Mapping[uuid.UUID, ServiceCopy] | None = None,
+    courses: Mapping[uuid.UUID, ServiceCopy] | None = None,
 ) -> list[BuiltRecord]:
-    """Client Profile records (for the clients of `services`, or of `profile_for`) then
-    service records, each with its readiness problems. Pure: the copies are given."""
+    """Client Profile records (the clients of `services`) then the service records in
+    upload order, each with its readiness problems. Pure: the copies are given.
+
+    `group_forms` (by session id) fill the rows of group attendees; `courses` (by id)
+    give enrolments their postal code. Group forms among `services` are not records
+    themselves."""
+    group_forms = dict(group_forms or {})
+    group_forms |= {
+        s.session_id: s for s in services if s.kind == mapping.KIND_GROUP and s.session_id
+    }
+    courses = courses or {}
     client_records: dict[uuid.UUID, BuiltRecord] = {}
     service_records: list[BuiltRecord] = []
     first_service: dict[uuid.UUID, dt.date] = {}
     profile_template = mapping.template(mapping.CLIENT_PROFILE)
     for service in services:
+        if service.kind == mapping.KIND_GROUP:
+            continue
         client = _survivor(clients, service.client_id)
         profile = client.profile if client is not None else None
         if client is not None and not client_problems(profile):
@@ -89,9 +134,7 @@ def build_records(
             first_service[client.id] = (
                 min(date, service.service_date) if date else service.service_date
             )
-            if client.id not in client_records and (
-                profile_for is None or client.id in profile_for
-            ):
+            if client.id not in client_records:
                 cells = client_profile_cells(client.profile)
                 client_records[client.id] = BuiltRecord(
                     template=mapping.CLIENT_PROFILE,
@@ -105,9 +148,13 @@ def build_records(
                     cells=cells,
                     problems=check_record(profile_template, cells, today=today),
                 )
+        session, answers, problems, requires = _context(service, group_forms, courses)
         template = mapping.template(service.template)
-        cells = service_cells(service.template, service.session, service.answers, profile)
-        problems = client_problems(profile) if service.client_id is not None else []
+        cells = service_cells(service.template, session, answers, profile)
+        if service.client_id is not None:
+            problems = client_problems(profile) + problems
+            if client is not None:
+                requires = [(mapping.CLIENT_PROFILE, client.id), *requires]
         problems += check_record(template, cells, today=today)
         service_records.append(
             BuiltRecord(
@@ -121,6 +168,7 @@ def build_records(
                 version=service.version,
                 cells=cells,
                 problems=problems,
+                requires=requires,
             )
         )
     for record in client_records.values():
@@ -153,16 +201,29 @@ async def period_records(
     also: Collection[uuid.UUID] = (),
 ) -> list[BuiltRecord]:
     """Every record of the agreement's programs served in the period (and the service
-    records `also` names, from earlier months), built and checked."""
+    records `also` names, from earlier months), built and checked; with the courses
+    their enrolments need, whenever those were opened."""
+    programs = set(agreement.program_ids)
     services = list(
-        await copies.services_between(
-            db, agency_id, agreement.program_ids, period.first, period.last
-        )
+        await copies.services_between(db, agency_id, programs, period.first, period.last)
     )
-    in_period = {s.id for s in services}
-    extra = list(await copies.services_by_id(db, agency_id, set(also) - in_period))
-    services += [s for s in extra if s.program_id in set(agreement.program_ids)]
+    known = {s.id for s in services}
+    extra = await copies.services_by_id(db, agency_id, set(also) - known)
+    services += [s for s in extra if s.program_id in programs]
+    attendee_sessions = {
+        s.session_id for s in services if s.kind == mapping.KIND_ATTENDEE and s.session_id
+    }
+    group_forms = await copies.group_forms(db, agency_id, attendee_sessions)
+    course_ids = {
+        course_id
+        for s in services
+        if s.kind in (mapping.KIND_ENROLMENT, mapping.KIND_EXIT)
+        and (course_id := _uuid(s.session.get("course_id"))) is not None
+    }
+    courses = {c.id: c for c in await copies.services_by_id(db, agency_id, course_ids)}
+    known = {s.id for s in services}
+    services += [c for c in courses.values() if c.id not in known and c.program_id in programs]
     clients = await copies.clients_by_id(
         db, agency_id, {s.client_id for s in services if s.client_id is not None}
     )
-    return build_records(services, clients, today=today)
+    return build_records(services, clients, today=today, group_forms=group_forms, courses=courses)

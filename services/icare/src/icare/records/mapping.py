@@ -25,6 +25,31 @@ FORM_TEMPLATES: dict[str, str] = {
     "employment": "employment",
 }
 
+# The group form of a group activity -> the template each named attendee's row goes to
+# (the row: the group form's answers, then the attendee's own form's).
+GROUP_FORM_TEMPLATES: dict[str, str] = {
+    "io_group": "information_orientation",
+    "cc_group": "community_connections",
+    "employment_group": "employment",
+}
+GROUP_SESSION_TEMPLATES: dict[str, str] = {
+    "io_group_activity": "information_orientation",
+    "cc_group_activity": "community_connections",
+    "employment_group_activity": "employment",
+}
+COURSE_SETUP = "lt_course_setup"
+COURSE_ENROLMENT = "lt_client_enrolment"
+COURSE_EXIT = "lt_client_exit"
+
+# Kinds of service copies. A `group` row is a group activity's own form: not a record
+# of its own, it fills the rows of the activity's attendees.
+KIND_FORM = "form"
+KIND_GROUP = "group"
+KIND_ATTENDEE = "group_attendee"
+KIND_COURSE = "course"
+KIND_ENROLMENT = "enrolment"
+KIND_EXIT = "exit"
+
 # Cells the export writes itself, never taken from a record.
 UPLOAD_FIELDS = frozenset({"processing_details", "update_record_id", "assessment_update_reason_id"})
 UPDATE_RECORD_ID = "update_record_id"
