@@ -384,3 +384,17 @@ class CourseAttendanceRecorded(IntegrationEvent):
     marks: list[AttendanceMark] = Field(default_factory=list)
     recorded_by: uuid.UUID
     recorded_at: dt.datetime
+
+
+class DraftSaved(IntegrationEvent):
+    """A service form was saved as a draft (added with `draft: true`) or a draft was
+    changed: the form as it now stands (`status` "draft", `version` 0) and its session,
+    whole. Upsert on `form.id`; a state older (`form.updated_at`) than the one held
+    changes nothing. Completing the draft publishes `sessions.service.recorded.v1` for
+    the same form id: from then on it is no longer a draft, whatever draft event arrives
+    late. Sessions has no deletion of a draft, so no event for one."""
+
+    routing_key: ClassVar[str] = "sessions.service.drafted.v1"
+
+    session: SessionRecord
+    form: ServiceFormRecord
