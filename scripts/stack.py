@@ -39,6 +39,7 @@ VENV_BIN = ROOT / ".venv" / "bin"
 PYTHON = VENV_BIN / "python"
 READY_TIMEOUT = float(os.environ.get("OCMS_STACK_TIMEOUT", "90"))
 S3_BUCKET = "ocms-files"  # created by the files service, not here
+LOCAL_DB_POOL_SIZE = 4
 WORKER_METRICS_OFFSET = 1000  # identity's worker: metrics on 9001 (dev), 19001 (test)
 
 
@@ -197,6 +198,10 @@ def service_env(profile: Profile, service: Service) -> dict[str, str]:
     if service.has_db:
         env["OCMS_DATABASE_URL"] = db_url(profile, service, "app")
         env["OCMS_MIGRATION_DATABASE_URL"] = db_url(profile, service, "owner")
+        # Every API and worker of a profile shares one PostgreSQL (max_connections is
+        # 100 on a stock install): 4 + 4 overflow per process keeps a whole stack, and
+        # the test run's scratch databases beside it, inside that.
+        env["OCMS_DB_POOL_SIZE"] = str(LOCAL_DB_POOL_SIZE)
     if service.uses_s3:
         access, secret = s3_credentials(profile)
         env |= {

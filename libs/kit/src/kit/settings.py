@@ -21,6 +21,9 @@ class ServiceSettings(BaseSettings):
     # Shared secret on identity's /internal endpoints: only the gateway calls them.
     internal_key: str = Field(default="dev-internal-key", repr=False)
     http_timeout_seconds: float = 5.0
+    # How long a request waits for a record another service made a moment ago to reach
+    # this service's copy (`kit.copies`) before answering that it does not exist.
+    copy_wait_seconds: float = 3.0
     outbox_poll_seconds: float = 1.0
     consumer_max_attempts: int = 5
     consumer_retry_base_seconds: float = 1.0

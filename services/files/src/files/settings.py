@@ -34,8 +34,5 @@ class FilesSettings(ServiceSettings):
     # An object without metadata (a crash between the put and the commit) older than
     # this is removed by the sweeper; younger ones may belong to an upload in progress.
     files_orphan_grace_minutes: float = 30.0
-    # How long an upload waits for a client or form it has not heard of yet (events
-    # from clients and sessions usually arrive within milliseconds).
-    files_unknown_wait_seconds: float = 3.0
     files_purge_interval_seconds: float = 3600.0
     files_sweep_interval_seconds: float = 3600.0

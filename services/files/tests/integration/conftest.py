@@ -101,7 +101,7 @@ def settings(scratch: ScratchDatabase) -> FilesSettings:
         db_pool_size=5,
         log_level="WARNING",
         files_max_bytes=MAX_BYTES,
-        files_unknown_wait_seconds=0.6,
+        copy_wait_seconds=0.6,
         files_download_ttl_seconds=60,
     )
 

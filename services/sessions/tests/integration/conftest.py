@@ -55,6 +55,8 @@ def settings(scratch: ScratchDatabase) -> SessionsSettings:
         migration_database_url=scratch.owner_url,
         db_pool_size=5,
         log_level="WARNING",
+        # Unknown client ids are refused after this wait (see test_a_client_registered_...).
+        copy_wait_seconds=0.5,
     )
 
 

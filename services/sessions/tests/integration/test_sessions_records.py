@@ -1,13 +1,17 @@
 """Sessions and service forms through the API against a migrated scratch database:
 validation by the form catalog, program and private visibility, audit and the event."""
 
+import asyncio
 import json
 import uuid
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped, unused-ignore]
 
+from contracts.clients import ClientRegistered, Consent
+from kit.clock import utcnow
 from kit.testing import Actor, Agency, ScratchDatabase
+from sessions.clients_copy.consumers import on_client_state
 from sessions.forms import catalog
 
 from .conftest import SessionsAgency
@@ -280,3 +284,28 @@ async def test_row_level_security_backs_the_rules(agency: Agency, scratch: Scrat
             assert await conn.fetchval("SELECT count(*) FROM session_records") == 0
     finally:
         await conn.close()
+
+
+async def test_a_client_registered_a_moment_ago_is_waited_for(agency: Agency) -> None:
+    """The copy of clients lags their registration by the event's trip: a session naming
+    a client whose event arrives during the request is accepted, not refused."""
+    assert isinstance(agency, SessionsAgency) and agency.database is not None
+    amal = agency.worker()
+    now = utcnow()
+    late = ClientRegistered(
+        agency_id=agency.id, id=uuid.uuid4(), kind="named", restricted=False,
+        consent=Consent(status="given"), registered_at=now, registered_by=uuid.uuid4(),
+        updated_at=now, version=1,
+    )  # fmt: skip
+
+    async def consumed_later() -> None:
+        await asyncio.sleep(0.2)
+        assert agency.database is not None
+        async with agency.database.transaction(agency_id=agency.id) as db:
+            await on_client_state(db, late)
+
+    arriving = asyncio.create_task(consumed_later())
+    response = await amal.post("/sessions", json=session_body(agency, client_ids=[str(late.id)]))
+    await arriving
+    assert response.status_code == 201, response.text
+    assert response.json()["client_ids"] == [str(late.id)]

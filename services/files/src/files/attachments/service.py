@@ -118,7 +118,7 @@ async def add_attachment(
     form: KnownForm | None = None
     if target.form_id is not None and target.session_id is not None:
         form = await known.visible_form(
-            db, actor, target.session_id, target.form_id, wait=settings.files_unknown_wait_seconds
+            db, actor, target.session_id, target.form_id, wait=settings.copy_wait_seconds
         )
         client_id = known.client_of_form(form, target.client_id)
     elif target.client_id is not None:
@@ -126,7 +126,7 @@ async def add_attachment(
     else:
         raise Invalid("client_id", "name the client or the form the file belongs to")
     owner = await known.current_client(
-        db, actor, client_id, wait=settings.files_unknown_wait_seconds
+        db, actor, client_id, wait=settings.copy_wait_seconds
     )
 
     file_id = uuid.uuid4()

@@ -2,38 +2,22 @@
 
 Files learns of clients and forms from events, so one registered (or completed) a
 moment ago may not be known yet. An upload naming one waits for it a few seconds
-(`files_unknown_wait_seconds`; events usually arrive within milliseconds) and then
+(`copy_wait_seconds`, `kit.copies`; events usually arrive within milliseconds) and then
 answers 404, saying that a record made just now may need a retry. Reads answer at once.
 """
 
-import asyncio
-import time
 import uuid
-from collections.abc import Awaitable, Callable, Collection
-from typing import TypeVar
+from collections.abc import Collection
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from files.known import repository as repo
 from files.known.models import KnownClient, KnownForm
 from kit.auth import Principal
+from kit.copies import wait_for_copy
 from kit.errors import Invalid, NotFound
 
-T = TypeVar("T")
-
-POLL_SECONDS = 0.2
 MAX_MERGE_HOPS = 8
-
-
-async def _waiting_for(lookup: Callable[[], Awaitable[T | None]], wait: float) -> T | None:
-    # READ COMMITTED: each statement of the transaction sees what committed before it,
-    # so polling inside the request's transaction sees the consumer's upsert.
-    deadline = time.monotonic() + wait
-    while True:
-        found = await lookup()
-        if found is not None or time.monotonic() >= deadline:
-            return found
-        await asyncio.sleep(POLL_SECONDS)
 
 
 def may_see_form(actor: Principal, form: KnownForm) -> bool:
@@ -54,7 +38,7 @@ async def visible_form(
     async def lookup() -> KnownForm | None:
         return await repo.form(db, actor.agency_id, form_id)
 
-    form = await _waiting_for(lookup, wait)
+    form = await wait_for_copy(lookup, wait)
     if form is None or form.session_id != session_id or not may_see_form(actor, form):
         raise NotFound(
             "no such service form (a form completed just now may take a moment to appear"
@@ -83,7 +67,7 @@ async def current_client(
     async def lookup() -> KnownClient | None:
         return await repo.client(db, actor.agency_id, client_id)
 
-    found = await _waiting_for(lookup, wait)
+    found = await wait_for_copy(lookup, wait)
     if found is None or (found.version == 0 and found.merged_into is None):
         raise NotFound(
             "no such client (a client registered just now may take a moment to appear here; retry)",

@@ -21,7 +21,7 @@ from sessions.courses.schemas import (
     ExitSave,
     RosterOut,
 )
-from sessions.deps import Staff
+from sessions.deps import Settings, Staff
 
 router = APIRouter(prefix="/courses", tags=["language courses"])
 
@@ -70,11 +70,11 @@ async def roster(course_id: uuid.UUID, db: DbSession, actor: Staff) -> RosterOut
 
 @router.post("/{course_id}/enrolments", status_code=201)
 async def enrol(
-    course_id: uuid.UUID, body: EnrolmentCreate, db: DbSession, actor: Staff
+    course_id: uuid.UUID, body: EnrolmentCreate, db: DbSession, actor: Staff, settings: Settings
 ) -> EnrolmentOut:
     """Enrol a client with their Enrolment form: 409 when the course is full or the
     client is enrolled already."""
-    return await service.enrol(db, actor, course_id, body)
+    return await service.enrol(db, actor, course_id, body, wait=settings.copy_wait_seconds)
 
 
 @router.get("/{course_id}/enrolments/{client_id}")

@@ -396,11 +396,18 @@ def _enrolment_answers(
 
 
 async def enrol(
-    db: AsyncSession, actor: Principal, course_id: uuid.UUID, data: EnrolmentCreate
+    db: AsyncSession,
+    actor: Principal,
+    course_id: uuid.UUID,
+    data: EnrolmentCreate,
+    *,
+    wait: float = 0.0,
 ) -> EnrolmentOut:
     course = await _visible_course(db, actor, course_id, lock=True)
     # The agency's clients only (a merged profile's id stands for its survivor).
-    [client_id] = await require_clients(db, actor.agency_id, [data.client_id], field="client_id")
+    [client_id] = await require_clients(
+        db, actor.agency_id, [data.client_id], field="client_id", wait=wait
+    )
     if await repo.enrolment(db, actor.agency_id, course.id, client_id) is not None:
         raise _already_enrolled()
     enrolled = (await repo.enrolled_counts(db, actor.agency_id, [course.id])).get(course.id, 0)

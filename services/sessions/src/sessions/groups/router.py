@@ -3,7 +3,7 @@ import uuid
 from fastapi import APIRouter, Response
 
 from kit.db import DbSession
-from sessions.deps import Staff
+from sessions.deps import Settings, Staff
 from sessions.groups import service
 from sessions.groups.schemas import (
     AnonymousCount,
@@ -24,10 +24,10 @@ async def get_attendance(session_id: uuid.UUID, db: DbSession, actor: Staff) -> 
 
 @router.post("", status_code=201)
 async def add_attendees(
-    session_id: uuid.UUID, body: AttendeesAdd, db: DbSession, actor: Staff
+    session_id: uuid.UUID, body: AttendeesAdd, db: DbSession, actor: Staff, settings: Settings
 ) -> GroupAttendanceOut:
     """Add named attendees; a client already attending is a 409 naming them."""
-    return await service.add_attendees(db, actor, session_id, body)
+    return await service.add_attendees(db, actor, session_id, body, wait=settings.copy_wait_seconds)
 
 
 @router.put("/anonymous")

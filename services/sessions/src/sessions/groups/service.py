@@ -221,7 +221,12 @@ async def get_attendee(
 
 
 async def add_attendees(
-    db: AsyncSession, actor: Principal, session_id: uuid.UUID, data: AttendeesAdd
+    db: AsyncSession,
+    actor: Principal,
+    session_id: uuid.UUID,
+    data: AttendeesAdd,
+    *,
+    wait: float = 0.0,
 ) -> GroupAttendanceOut:
     session = await _group(db, actor, session_id, lock=True)
     seen: set[uuid.UUID] = set()
@@ -230,7 +235,9 @@ async def add_attendees(
             raise Invalid(f"client_ids.{n}", "listed twice")
         seen.add(client_id)
     # The agency's clients only (a merged profile's id stands for its survivor).
-    client_ids = await require_clients(db, actor.agency_id, data.client_ids, field="client_ids")
+    client_ids = await require_clients(
+        db, actor.agency_id, data.client_ids, field="client_ids", wait=wait
+    )
     present = set(session.client_ids)
     already = [
         {"field": "client_ids", "message": f"{c} already attends this group activity"}

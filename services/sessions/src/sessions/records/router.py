@@ -4,7 +4,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from kit.db import DbSession
-from sessions.deps import Staff
+from sessions.deps import Settings, Staff
 from sessions.records import service
 from sessions.records.schemas import SessionCreate, SessionOut, SessionPage
 
@@ -12,8 +12,10 @@ router = APIRouter(prefix="/sessions", tags=["sessions"])
 
 
 @router.post("", status_code=201)
-async def create_session(body: SessionCreate, db: DbSession, actor: Staff) -> SessionOut:
-    return await service.create_session(db, actor, body)
+async def create_session(
+    body: SessionCreate, db: DbSession, actor: Staff, settings: Settings
+) -> SessionOut:
+    return await service.create_session(db, actor, body, wait=settings.copy_wait_seconds)
 
 
 @router.get("")

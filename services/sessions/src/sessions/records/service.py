@@ -75,7 +75,9 @@ async def visible_session(
     return record
 
 
-async def create_session(db: AsyncSession, actor: Principal, data: SessionCreate) -> SessionOut:
+async def create_session(
+    db: AsyncSession, actor: Principal, data: SessionCreate, *, wait: float = 0.0
+) -> SessionOut:
     if data.program_id not in actor.programs:
         raise Forbidden("you can only record sessions in your own programs")
     if data.end_time < data.start_time:
@@ -83,7 +85,7 @@ async def create_session(db: AsyncSession, actor: Principal, data: SessionCreate
     client_ids = list(dict.fromkeys(data.client_ids))
     if data.type in DIRECT_SERVICE_TYPES and len(client_ids) != 1:
         raise Invalid("client_ids", "a direct service session has exactly one client")
-    client_ids = await require_clients(db, actor.agency_id, client_ids)
+    client_ids = await require_clients(db, actor.agency_id, client_ids, wait=wait)
     record = await repo.add(
         db,
         SessionRecord(
