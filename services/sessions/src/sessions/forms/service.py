@@ -1,8 +1,10 @@
 """Service forms: added (draft or completed), drafts changed and completed, completed
 forms amended (every version kept), the tasks and referrals they ask for.
 
-Events: completing a form publishes `sessions.service.recorded.v1`; an amendment
-`sessions.service.amended.v1`; each task or referral asked for, once the form is
+Events: a draft added or changed publishes `sessions.service.drafted.v1` (so referrals
+lists it on its author's My work and files accepts attachments on it); completing a
+form publishes `sessions.service.recorded.v1` (for consumers: no longer a draft); an
+amendment `sessions.service.amended.v1`; each task or referral asked for, once the form is
 completed (or an amendment adds it), `sessions.follow_up.requested.v1` with the stored
 request's id as `request_id`, so referrals creates it once.
 """
@@ -14,6 +16,7 @@ from typing import Any, Literal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.sessions import (
+    DraftSaved,
     FollowUpRequested,
     FormAmendment,
     ServiceAmended,
@@ -113,6 +116,12 @@ def _form_record(form: ServiceForm) -> ServiceFormRecord:
 
 def _recorded(session: records.SessionRecord, form: ServiceForm) -> ServiceRecorded:
     return ServiceRecorded(
+        agency_id=session.agency_id, session=_session_record(session), form=_form_record(form)
+    )
+
+
+def _drafted(session: records.SessionRecord, form: ServiceForm) -> DraftSaved:
+    return DraftSaved(
         agency_id=session.agency_id, session=_session_record(session), form=_form_record(form)
     )
 
@@ -364,7 +373,9 @@ async def add_form(
     )
     if follow_ups:
         await repo.add_follow_ups(db, follow_ups)
-    if not data.draft:
+    if data.draft:
+        await add_event(db, _drafted(session, form))
+    else:
         await _complete(db, actor, session, form, follow_ups)
     await audit(
         db, actor, "service_form.added", session.id, form_id=str(form.id), form_key=form.form_key
@@ -441,6 +452,8 @@ async def update_draft(
     await repo.flush_changes(db)
     if completing:
         await _complete(db, actor, session, form, follow_ups)
+    else:
+        await add_event(db, _drafted(session, form))
     await audit(
         db, actor, "service_form.completed" if completing else "service_form.draft_saved",
         session.id, form_id=str(form.id), form_key=form.form_key,
