@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from contracts.clients import ClientMerged, ClientUnmerged, ClientUpdated
 from contracts.referrals import ReferralUpdated
-from contracts.sessions import FormAmendment, ServiceAmended
+from contracts.sessions import FormAmendment, ServiceAmended, ServiceRecorded
 from kit.clock import utcnow
 from kit.db import Database
 from reporting.readmodel.models import TENANT_TABLES
@@ -73,8 +73,6 @@ async def test_an_amendment_delivered_before_the_record_is_kept(
     amended = ServiceAmended(
         agency_id=feed.id, session=amended_session, form=amended_form, amendment=amendment
     )
-    from contracts.sessions import ServiceRecorded
-
     recorded = ServiceRecorded(agency_id=feed.id, session=session, form=recorded_form)
     await feed.send(amended)
     await feed.send(recorded)  # older, late: ignored

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Date,
     FromClause,
     Numeric,
+    Text,
     and_,
     case,
     cast,
@@ -22,7 +23,8 @@ from sqlalchemy import (
     or_,
     true,
 )
-from sqlalchemy.dialects.postgresql import array
+from sqlalchemy.dialects.postgresql import ARRAY, array
+from sqlalchemy.dialects.postgresql import UUID as PgUUID
 from sqlalchemy.sql.elements import ColumnElement
 
 from reporting.readmodel.models import (
@@ -305,7 +307,10 @@ def _services() -> Fact:
 def funder_match(ids: Expr, names: Expr, funder_id: Expr, code: Expr, name: Expr) -> Expr:
     """A session funded by the funder: by identity's id, or by the name shown on the
     session (sessions may name a funder without its id)."""
-    return or_(ids.contains(array([funder_id])), names.overlap(array([code, name])))
+    return or_(
+        ids.contains(cast(array([funder_id]), ARRAY(PgUUID(as_uuid=True)))),
+        names.overlap(cast(array([code, name]), ARRAY(Text))),
+    )
 
 
 def _service_agreements() -> Fact:

@@ -12,8 +12,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, literal, literal_column, or_, select
-from sqlalchemy.dialects.postgresql import array
+from sqlalchemy import Text, and_, cast, literal, literal_column, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY, UUID, array
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reporting.readmodel.models import RptAgreement, RptProgram, RptStaff
@@ -37,7 +37,9 @@ class Filters:
 def _program_is(fact: Fact, program_ids: Sequence[uuid.UUID]) -> Expr:
     assert fact.program is not None
     if fact.program_is_array:
-        overlap: Expr = fact.program.overlap(array(list(program_ids)))
+        overlap: Expr = fact.program.overlap(
+            cast(array(list(program_ids)), ARRAY(UUID(as_uuid=True)))
+        )
         return overlap
     return fact.program.in_(list(program_ids))
 
@@ -47,9 +49,9 @@ def _funded_by(fact: Fact, funder: RptAgreement) -> Expr:
     return funder_match(
         fact.funder_ids,
         fact.funder_names,
-        literal(funder.funder_id),
-        literal(funder.funder_code),
-        literal(funder.funder_name),
+        literal(funder.funder_id, UUID(as_uuid=True)),
+        literal(funder.funder_code, Text),
+        literal(funder.funder_name, Text),
     )  # fmt: skip
 
 
@@ -91,11 +93,11 @@ def _client_conditions(fact: Fact, options: dict[str, list[str]]) -> list[Expr]:
             where.append(
                 or_(
                     person.c.official_language.in_(values),
-                    person.c.other_languages.overlap(array(values)),
+                    person.c.other_languages.overlap(cast(values, ARRAY(Text))),
                 )
             )
         elif name == "target_group":
-            where.append(person.c.target_groups.overlap(array(values)))
+            where.append(person.c.target_groups.overlap(cast(values, ARRAY(Text))))
         else:
             where.append(person.c[name].in_(values))
     return where
