@@ -20,6 +20,8 @@ class IcareSettings(ServiceSettings):
     s3_region: str = "us-east-1"
     s3_timeout_seconds: float = 30.0
 
+    # Where staff open OCMS (links in the emails icare sends).
+    public_url: str = "http://127.0.0.1:8000"
     # A download link to an export's zip lives this long.
     icare_download_ttl_seconds: int = 120
     # The worker looks for agencies whose monthly export is due this often.

@@ -1,9 +1,11 @@
 """`python -m icare.worker`: the outbox relay, the local copies (clients', sessions' and
-identity's events) and the monthly export scheduler."""
+identity's events), the monthly export scheduler and its emails to the agency's
+administrators."""
 
 import asyncio
 
 from icare.copies.consumers import SUBSCRIPTIONS
+from icare.schedule.notify import subscription as export_mails
 from icare.scheduling import scheduled_job
 from icare.settings import IcareSettings
 from kit.worker import run_worker
@@ -12,7 +14,11 @@ from kit.worker import run_worker
 def main() -> None:
     settings = IcareSettings()
     asyncio.run(
-        run_worker(settings, subscriptions=SUBSCRIPTIONS, periodic=[scheduled_job(settings)])
+        run_worker(
+            settings,
+            subscriptions=[*SUBSCRIPTIONS, export_mails(settings)],
+            periodic=[scheduled_job(settings)],
+        )
     )
 
 

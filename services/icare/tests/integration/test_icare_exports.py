@@ -10,12 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 from sqlalchemy import text
 
 from contracts.clients import ClientUpdated
+from contracts.icare import ExportCompleted, ExportFile
 from contracts.sessions import ServiceAmended
+from icare.schedule.notify import subscription as export_mails
 from icare.schedule.service import run_due
+from icare.settings import IcareSettings
 from icare.storage import MemoryStore
+from kit import mail
 from kit.auth import Role
 from kit.db import Database
 from reference.icare import catalog
@@ -192,7 +197,18 @@ async def test_export_ledger_updates_and_rejections(world: World, store: MemoryS
         if e["template"] == "client_profile"
     }
     assert statuses == {str(first): "rejected", str(second): "accepted"}
-    # Unchanged, it is not sent again; fixed, it is.
+    # The readiness report says so, with iCARE's message ...
+    report = (
+        await manager.get(
+            "/readiness",
+            params={"funding_agreement_id": str(world.agreement), "period": "2026-10"},
+        )
+    ).json()
+    (flagged,) = [r for r in report["records"] if r["record_id"] == str(first)]
+    assert not flagged["ready"]
+    assert [p["code"] for p in flagged["problems"]] == ["rejected_by_icare"]
+    assert "Unable to validate against database" in flagged["problems"][0]["message"]
+    # ... unchanged, it is not sent again; fixed, it is.
     assert (await export(world))["summary"]["client_profile"]["held_back"] == {
         "not_ready": 1, "still_rejected": 1,
     }  # fmt: skip
@@ -280,3 +296,35 @@ async def _audit_actions(database: Database, agency_id: uuid.UUID) -> list[str]:
     async with database.transaction(agency_id=agency_id) as db:
         rows = await db.execute(text("SELECT action FROM audit_log ORDER BY at"))
         return [r[0] for r in rows]
+
+
+async def test_admins_are_mailed_when_a_scheduled_export_is_ready(
+    world: World, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sent: list[mail.Mail] = []
+
+    async def capture(settings: object, message: mail.Mail) -> None:
+        sent.append(message)
+
+    monkeypatch.setattr(mail, "send", capture)
+    await world.worker("Ines", "Moreau", role="agency_admin")
+    await world.worker("Amal", "Haddad")
+    handler = export_mails(IcareSettings(public_url="https://ocms.example.org")).handler
+    files = [
+        ExportFile(
+            name=f"{world.code}_2026-10_1-client_profile.xlsx", template="client_profile", rows=2
+        )
+    ]
+    for trigger in ("manual", "scheduled"):
+        event = ExportCompleted(
+            agency_id=world.id, export_id=uuid.uuid4(), funding_agreement_id=world.agreement,
+            period="2026-10", trigger=trigger, record_count=2, held_back_count=1, files=files,
+        )  # fmt: skip
+        async with database.transaction(agency_id=world.id) as db:
+            await handler(db, event)
+    (message,) = sent
+    assert message.to == "ines@example.org"
+    assert message.subject == "iCARE export 2026-10 ready"
+    assert f"{world.code}_2026-10_1-client_profile.xlsx (2 records)" in message.body
+    assert f"https://ocms.example.org/icare/exports/{event.export_id}" in message.body
+    assert "1 records were held back" in message.body

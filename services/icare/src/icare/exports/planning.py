@@ -31,6 +31,7 @@ class Previous:
     content_hash: str
     status: str  # sent | accepted | rejected
     icare_record_id: str | None
+    message: str | None = None  # iCARE's, when it rejected the record
 
 
 @dataclass(frozen=True)

@@ -108,7 +108,10 @@ async def previous(
     wanted = set(keys)
     return {
         (e.template, e.record_id): Previous(
-            e.content_hash, e.status, e.icare_record_id or ids.get((e.template, e.record_id))
+            e.content_hash,
+            e.status,
+            e.icare_record_id or ids.get((e.template, e.record_id)),
+            e.message,
         )
         for e in latest
         if (e.template, e.record_id) in wanted

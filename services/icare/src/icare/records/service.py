@@ -6,9 +6,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from icare.copies import repository as copies
 from icare.copies.models import AgreementCopy
+from icare.exports import repository as ledger
 from icare.records import mapping
 from icare.records.building import BuiltRecord
-from icare.records.checks import errors
+from icare.records.checks import Problem, errors
 from icare.records.collect import Period, period_records
 from icare.records.schemas import ProblemOut, ReadinessReport, RecordReadiness, TemplateCounts
 from kit.audit import record_audit
@@ -28,6 +29,28 @@ async def agreement_or_404(
     if found is None:
         raise NotFound("no such funding agreement")
     return found
+
+
+async def _mark_rejected(
+    db: AsyncSession, agency_id: uuid.UUID, records: list[BuiltRecord]
+) -> None:
+    """A record iCARE rejected and nobody changed since: iCARE's message is its problem."""
+    previous = await ledger.previous(db, agency_id, [(r.template, r.record_id) for r in records])
+    for record in records:
+        prev = previous.get((record.template, record.record_id))
+        if (
+            prev is not None
+            and prev.status == "rejected"
+            and prev.content_hash == record.content_hash
+        ):
+            record.problems.append(
+                Problem(
+                    None,
+                    None,
+                    "rejected_by_icare",
+                    f"iCARE rejected it: {prev.message or 'no reason given'}",
+                )
+            )
 
 
 def _sees(actor: Principal, record: BuiltRecord) -> bool:
@@ -88,6 +111,7 @@ async def readiness(
         for r in await period_records(db, actor.agency_id, agreement, period, today=today())
         if _sees(actor, r)
     ]
+    await _mark_rejected(db, actor.agency_id, records)
     staff = await copies.staff_by_id(
         db, actor.agency_id, {r.worker_id for r in records if r.worker_id is not None}
     )
