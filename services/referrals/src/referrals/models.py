@@ -1,6 +1,13 @@
 """Every table referrals owns, imported in one place for Alembic and the tests."""
 
-from referrals.copies.models import ClientCopy, Interaction, MergeMove, ProgramCopy, StaffCopy
+from referrals.copies.models import (
+    ClientCopy,
+    FormDraft,
+    Interaction,
+    MergeMove,
+    ProgramCopy,
+    StaffCopy,
+)
 from referrals.notifications.models import Notification
 from referrals.partners.models import Partner
 from referrals.referral.models import Referral, ReferralStatusChange
@@ -8,6 +15,7 @@ from referrals.tasks.models import Task, TaskComment
 
 __all__ = [
     "ClientCopy",
+    "FormDraft",
     "Interaction",
     "MergeMove",
     "Notification",

@@ -16,6 +16,7 @@ TENANT_TABLES = (
     "staff_copies",
     "program_copies",
     "interactions",
+    "form_drafts",
     "client_merge_moves",
     "tasks",
     "task_comments",

@@ -2,10 +2,11 @@
 
 clients: what reminders need of a profile (email, consent, official language, a name
 for the greeting, restricted, merged). identity: staff emails and programs, program
-names. sessions and clients: who worked with which client lately (My work).
+names. sessions and clients: who worked with which client lately (My work). sessions:
+the service forms still drafts (My work), until the form is recorded.
 """
 
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,7 +20,7 @@ from contracts.clients import (
     ClientUpdated,
 )
 from contracts.identity import ProgramUpdated, UserDeactivated, UserUpdated
-from contracts.sessions import ServiceAmended, ServiceRecorded
+from contracts.sessions import DraftSaved, ServiceAmended, ServiceRecorded
 from kit.logs import get_logger
 from kit.messaging.consumer import Subscription
 from referrals.copies import repository as repo
@@ -81,7 +82,36 @@ async def on_client_unmerged(db: AsyncSession, event: ClientUnmerged) -> None:
     log.info("client.unmerge_applied", merge_id=str(event.merge_id), moved=moved)
 
 
+def _form_state(
+    event: DraftSaved | ServiceRecorded | ServiceAmended, status: Literal["draft", "completed"]
+) -> dict[str, object]:
+    form, session = event.form, event.session
+    return {
+        "id": form.id,
+        "agency_id": event.agency_id,
+        "session_id": session.id,
+        "session_type": session.type,
+        "session_date": session.date,
+        "form_key": form.form_key,
+        "author_id": form.author_id,
+        "program_id": session.program_id,
+        "private": form.private or session.private,
+        "client_ids": list(session.client_ids),
+        "status": status,
+        "saved_at": form.updated_at or form.completed_at or event.occurred_at,
+    }
+
+
+async def on_draft(db: AsyncSession, event: DraftSaved) -> None:
+    """A draft saved in sessions: on its author's My work (unless already recorded, or
+    a later save is held)."""
+    applied = await repo.save_form_state(db, _form_state(event, "draft"))
+    log.info("form_draft.saved", form_id=str(event.form.id), applied=applied)
+
+
 async def on_service(db: AsyncSession, event: ServiceRecorded | ServiceAmended) -> None:
+    # Recorded (or amended): no longer a draft, whatever draft event comes later.
+    await repo.save_form_state(db, _form_state(event, "completed"))
     kind = "service_recorded" if isinstance(event, ServiceRecorded) else "service_amended"
     at = event.form.completed_at or event.form.updated_at or event.occurred_at
     if isinstance(event, ServiceAmended):
@@ -146,6 +176,7 @@ SUBSCRIPTIONS: tuple[Subscription[Any], ...] = (
     Subscription(ClientUnmerged, on_client_unmerged),
     Subscription(ServiceRecorded, on_service),
     Subscription(ServiceAmended, on_service),
+    Subscription(DraftSaved, on_draft),
     Subscription(UserUpdated, on_user),
     Subscription(UserDeactivated, on_user),
     Subscription(ProgramUpdated, on_program),

@@ -2,13 +2,22 @@
 
 Only what reminders, greetings and the My work page need: a client's email, consent,
 official language and name (for the greeting); staff emails and programs; programs'
-names; and who recently worked with which client.
+names; who recently worked with which client; and the service forms still drafts.
 """
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import DateTime, Index, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -82,6 +91,43 @@ class Interaction(Base):
     # What it was about: a form key, or the changed field names.
     detail: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class FormDraft(Base):
+    """A service form as sessions last published it (`sessions.service.drafted.v1`), for
+    its author's My work while it is a draft. Once sessions records the form
+    (`.service.recorded.v1` / `.amended.v1`) the row stays as `completed`, so a draft
+    event arriving late never brings it back; a draft event older (`saved_at`) than the
+    draft held changes nothing."""
+
+    __tablename__ = "form_drafts"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'completed')", name="ck_form_drafts_status_known"),
+        # My work: the author's drafts, oldest session first.
+        Index(
+            "ix_form_drafts_author",
+            "agency_id",
+            "author_id",
+            "session_date",
+            postgresql_where="status = 'draft'",
+        ),
+    )
+
+    # The form's id in sessions.
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    agency_id: Mapped[uuid.UUID]
+    session_id: Mapped[uuid.UUID]
+    session_type: Mapped[str] = mapped_column(String(64))
+    session_date: Mapped[date] = mapped_column(Date)
+    form_key: Mapped[str] = mapped_column(String(64))
+    author_id: Mapped[uuid.UUID]
+    program_id: Mapped[uuid.UUID]
+    private: Mapped[bool]
+    client_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid()))
+    # draft | completed (completed never goes back to draft)
+    status: Mapped[str] = mapped_column(String(16))
+    # When sessions saved this state (the form's `updated_at`): "last saved".
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class MergeMove(Base):

@@ -2,11 +2,18 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from referrals.copies.models import ClientCopy, Interaction, MergeMove, ProgramCopy, StaffCopy
+from referrals.copies.models import (
+    ClientCopy,
+    FormDraft,
+    Interaction,
+    MergeMove,
+    ProgramCopy,
+    StaffCopy,
+)
 from referrals.notifications.models import Notification
 from referrals.referral.models import Referral
 from referrals.tasks.models import Task
@@ -97,6 +104,42 @@ async def recent_interactions(
         select(Interaction)
         .where(Interaction.agency_id == agency_id, Interaction.worker_id == worker_id)
         .order_by(Interaction.at.desc(), Interaction.id)
+        .limit(limit)
+    )
+    return list(await db.scalars(query))
+
+
+async def save_form_state(db: AsyncSession, values: dict[str, Any]) -> bool:
+    """Insert or replace a form's state, True when `values` is now the state held.
+
+    `completed` is final: it replaces a draft whatever its time, and a draft never
+    replaces it. A draft replaces a draft saved no later than itself, so a redelivery or
+    an older draft arriving late changes nothing."""
+    statement = insert(FormDraft).values(**values)
+    changes = {k: statement.excluded[k] for k in values if k != "id"}
+    held, incoming = FormDraft, statement.excluded
+    if values["status"] == "completed":
+        newer = or_(held.status == "draft", held.saved_at <= incoming.saved_at)
+    else:
+        newer = and_(held.status == "draft", held.saved_at <= incoming.saved_at)
+    upsert = statement.on_conflict_do_update(
+        index_elements=[FormDraft.id], set_=changes, where=newer
+    )
+    return (await db.execute(upsert.returning(FormDraft.id))).first() is not None
+
+
+async def drafts_of(
+    db: AsyncSession, agency_id: uuid.UUID, author_id: uuid.UUID, limit: int
+) -> list[FormDraft]:
+    """The author's forms still drafts, oldest session first (`ix_form_drafts_author`)."""
+    query = (
+        select(FormDraft)
+        .where(
+            FormDraft.agency_id == agency_id,
+            FormDraft.author_id == author_id,
+            FormDraft.status == "draft",
+        )
+        .order_by(FormDraft.session_date, FormDraft.saved_at, FormDraft.id)
         .limit(limit)
     )
     return list(await db.scalars(query))

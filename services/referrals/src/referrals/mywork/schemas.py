@@ -18,6 +18,28 @@ class InteractionOut(BaseModel):
     at: dt.datetime
 
 
+class DraftClient(BaseModel):
+    client_id: uuid.UUID
+    # As in InteractionOut (None when restricted or unknown).
+    client_name: str | None
+
+
+class DraftOut(BaseModel):
+    """A service form the worker saved as a draft and has not completed yet (in
+    sessions: `/sessions/{session_id}/forms/{form_id}`)."""
+
+    form_id: uuid.UUID
+    session_id: uuid.UUID
+    form_key: str
+    session_type: str
+    session_date: dt.date
+    # The session's clients (a profile since merged: its survivor).
+    clients: list[DraftClient]
+    private: bool
+    # Last saved.
+    saved_at: dt.datetime
+
+
 class MyWork(BaseModel):
     """The signed-in worker's home page."""
 
@@ -26,3 +48,6 @@ class MyWork(BaseModel):
     tasks_due_soon: list[TaskOut]
     referrals_awaiting_follow_up: list[ReferralOut]
     recent_interactions: list[InteractionOut]
+    # The worker's own drafts of service forms, oldest session first; a form leaves the
+    # list once completed. Only its author sees a draft here.
+    drafts_to_complete: list[DraftOut]

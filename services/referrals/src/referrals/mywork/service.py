@@ -1,11 +1,13 @@
 """My work: one request for the home page, each list one indexed query.
 
-Drafts of forms to complete are not here: sessions publishes completed forms
-(`sessions.service.recorded.v1`) but no event for drafts, so this service cannot know
-them; the web app asks sessions for them.
+Drafts of forms to complete come from sessions' `sessions.service.drafted.v1` (the
+copy in `copies/`): the signed-in worker's own drafts only, gone once sessions records
+the form.
 """
 
 import datetime as dt
+import uuid
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,8 +15,8 @@ from kit.audit import record_audit
 from kit.auth import Principal
 from kit.clock import today
 from referrals.copies import repository as copies
-from referrals.copies.models import ClientCopy
-from referrals.mywork.schemas import InteractionOut, MyWork
+from referrals.copies.models import ClientCopy, FormDraft
+from referrals.mywork.schemas import DraftClient, DraftOut, InteractionOut, MyWork
 from referrals.referral import repository as referrals
 from referrals.referral import service as referral_service
 from referrals.settings import ReferralsSettings
@@ -32,6 +34,26 @@ def _name(client: ClientCopy | None) -> str | None:
     return " ".join(p for p in (given, client.family_name) if p) or None
 
 
+def _draft_clients(draft: FormDraft, names: dict[uuid.UUID, ClientCopy]) -> list[DraftClient]:
+    shown: list[DraftClient] = []
+    for client_id in draft.client_ids:
+        client = names.get(client_id)
+        if client is not None and client.merged_into is not None:
+            client_id, client = client.merged_into, names.get(client.merged_into)
+        if client_id not in [c.client_id for c in shown]:
+            shown.append(DraftClient(client_id=client_id, client_name=_name(client)))
+    return shown
+
+
+async def _names(
+    db: AsyncSession, agency_id: uuid.UUID, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, ClientCopy]:
+    """The clients' copies, and those of the profiles they were merged into."""
+    names = await copies.clients(db, agency_id, ids)
+    survivors = [c.merged_into for c in names.values() if c.merged_into is not None]
+    return names | await copies.clients(db, agency_id, [s for s in survivors if s not in names])
+
+
 async def my_work(db: AsyncSession, settings: ReferralsSettings, actor: Principal) -> MyWork:
     now = today()
     until = now + dt.timedelta(days=settings.my_work_due_within_days)
@@ -40,14 +62,24 @@ async def my_work(db: AsyncSession, settings: ReferralsSettings, actor: Principa
         db, actor.agency_id, actor.user_id, until, LIMIT
     )
     recent = await copies.recent_interactions(db, actor.agency_id, actor.user_id, RECENT)
-    names = await copies.clients(db, actor.agency_id, [i.client_id for i in recent])
+    drafts = await copies.drafts_of(db, actor.agency_id, actor.user_id, LIMIT)
+    names = await _names(
+        db,
+        actor.agency_id,
+        [i.client_id for i in recent] + [c for d in drafts for c in d.client_ids],
+    )
     await record_audit(
         db,
         action="my_work.viewed",
         agency_id=actor.agency_id,
         actor_id=actor.user_id,
         entity_type="my_work",
-        detail={"tasks": len(due), "referrals": len(follow_ups), "interactions": len(recent)},
+        detail={
+            "tasks": len(due),
+            "referrals": len(follow_ups),
+            "interactions": len(recent),
+            "drafts": len(drafts),
+        },
     )
     assert all(t.due_date is not None for t in due)
     return MyWork(
@@ -64,5 +96,18 @@ async def my_work(db: AsyncSession, settings: ReferralsSettings, actor: Principa
                 at=i.at,
             )
             for i in recent
+        ],
+        drafts_to_complete=[
+            DraftOut(
+                form_id=d.id,
+                session_id=d.session_id,
+                form_key=d.form_key,
+                session_type=d.session_type,
+                session_date=d.session_date,
+                clients=_draft_clients(d, names),
+                private=d.private,
+                saved_at=d.saved_at,
+            )
+            for d in drafts
         ],
     )
