@@ -1,5 +1,9 @@
 """clients' and sessions' events, kept as local copies: upserts, so a redelivery (or an
-older state arriving late) changes nothing."""
+older state arriving late) changes nothing.
+
+A service form is known from its first draft (`sessions.service.drafted.v1`), so files
+can be attached while it is being filled, and follows it through its completion and
+amendments; its state is ordered by the form's `updated_at`, which only grows."""
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,7 +16,7 @@ from contracts.clients import (
     ClientUnmerged,
     ClientUpdated,
 )
-from contracts.sessions import ServiceAmended, ServiceRecorded
+from contracts.sessions import DraftSaved, ServiceAmended, ServiceRecorded
 from files.attachments import repository as attachments
 from files.known import repository as repo
 from kit.messaging.consumer import Subscription
@@ -44,7 +48,9 @@ async def on_client_unmerged(db: AsyncSession, event: ClientUnmerged) -> None:
     await attachments.restore_client(db, event.agency_id, event.restored.id)
 
 
-async def on_service_form(db: AsyncSession, event: ServiceRecorded | ServiceAmended) -> None:
+async def on_service_form(
+    db: AsyncSession, event: DraftSaved | ServiceRecorded | ServiceAmended
+) -> None:
     form, session = event.form, event.session
     applied = await repo.upsert_form(
         db,
@@ -75,4 +81,5 @@ SUBSCRIPTIONS = (
     Subscription(ClientUnmerged, on_client_unmerged),
     Subscription(ServiceRecorded, on_service_form),
     Subscription(ServiceAmended, on_service_form),
+    Subscription(DraftSaved, on_service_form),
 )
