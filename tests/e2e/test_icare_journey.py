@@ -10,12 +10,14 @@ back to the records they came from; the scheduled run exports a month once.
 The tests of this module run in order and share the month they build.
 """
 
+import email
 import io
 import subprocess
 import time
 import uuid
 import zipfile
 from collections.abc import Callable
+from email.message import Message
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -181,7 +183,27 @@ def month(
         ),
         "of_no_language": service(bao, employ, no_language["id"], "employment", f"{d}6"),
     }
-    recorded = len(ok) + len(defective_services)
+    # A group activity: two named attendees, one without their own form yet.
+    group = record_session(
+        amal,
+        {"type": "io_group_activity", "date": f"{d}7", "start_time": "18:00", "end_time": "20:00",
+         "postal_code": "M6G 3A4", "delivery_mode": "in_person", "language_of_service": "English",
+         "program_id": settle, "funders": [{"name": "IRCC"}], "client_ids": []},
+    )  # fmt: skip
+    assert group.status_code == 201, group.text
+    attendees = f"{SESSIONS}/{group.json()['id']}/attendees"
+    added = amal.post(attendees, json={"client_ids": [good[0]["id"], good[1]["id"]]})
+    assert added.status_code == 201, added.text
+    attendee_form = {"attended": True, "evaluation_returned": True, "support_received_ind": "no"}
+    saved = amal.put(f"{attendees}/{good[0]['id']}/form", json={"answers": attendee_form})
+    assert saved.status_code == 200, saved.text
+    group_answers = {**fill(catalog.definition("io_group"), {}), "end_dttm": f"{d}7"}
+    group_form = amal.post(
+        f"{SESSIONS}/{group.json()['id']}/forms",
+        json={"form_key": "io_group", "answers": group_answers},
+    )
+    assert group_form.status_code == 201, group_form.text
+    recorded = len(ok) + len(defective_services) + 2
 
     def caught_up() -> dict[str, Any] | None:
         response = readiness(manager, agreement["id"], MONTH)
@@ -198,6 +220,7 @@ def month(
         "no_language": no_language,
         "ok": ok,
         "defective": defective_services,
+        "group": group.json(),
     }
 
 
@@ -209,11 +232,19 @@ def test_readiness_names_exactly_the_defective_records_and_their_workers(
     expected = {month["no_postal"]["id"], month["no_language"]["id"]} | {
         f["id"] for f in month["defective"].values()
     }
-    assert set(defective) == expected
+    # The group activity's attendee without their own form yet.
+    (attendee,) = [
+        r
+        for r in report["records"]
+        if r["record_kind"] == "group_attendee" and r["client_id"] == month["good"][1]["id"]
+    ]
+    assert attendee["session_id"] == month["group"]["id"]
+    assert attendee["service_date"] == f"{MONTH}-17"
+    assert set(defective) == expected | {attendee["record_id"]}
     counts = {t["template"]: (t["records"], t["defective"]) for t in report["templates"]}
     assert counts["client_profile"] == (5, 2)
     assert counts["needs_assessment_referrals"] == (3, 1)
-    assert counts["information_orientation"] == (2, 1)
+    assert counts["information_orientation"] == (4, 2)
     assert counts["employment"] == (2, 2)
 
     def problems(record_id: str) -> list[tuple[str | None, str]]:
@@ -229,8 +260,10 @@ def test_readiness_names_exactly_the_defective_records_and_their_workers(
     assert problems(month["defective"]["of_no_postal"]["id"]) == [(None, "client_not_ready")]
     assert problems(month["defective"]["of_no_language"]["id"]) == [(None, "client_not_ready")]
     amal_name, bao_name = name_of(amal), name_of(bao)
+    assert problems(attendee["record_id"]) == [("support_received_ind", "missing")]
     workers = {r: defective[r]["worker_name"] for r in defective}
     assert workers == {
+        attendee["record_id"]: amal_name,
         month["no_postal"]["id"]: amal_name,
         month["no_language"]["id"]: bao_name,
         month["defective"]["elvish"]["id"]: bao_name,
@@ -263,7 +296,7 @@ def test_export_zip_in_upload_order_and_nothing_twice(
         "2-needs_assessment_referrals.xlsx",
         "3-information_orientation.xlsx",
     ]
-    assert done["record_count"] == 3 + 2 + 1
+    assert done["record_count"] == 3 + 2 + 2
     archive = download(manager, done["id"])
     with zipfile.ZipFile(io.BytesIO(archive)) as z:
         assert z.namelist() == [*names, "manifest.json"]
@@ -276,10 +309,13 @@ def test_export_zip_in_upload_order_and_nothing_twice(
     assert sorted(r["assessment_start_dt"] for r in needs) == [f"{MONTH}-10", f"{MONTH}-11"]
     assert {r["postal_cd"] for r in needs} == {"M5V2T6"}
     orientation = sheet(archive, names[2])
-    assert [r["start_dttm"] for r in orientation] == [f"{MONTH}-12"]
+    assert sorted(r["start_dttm"] for r in orientation) == [f"{MONTH}-12", f"{MONTH}-17"]
+    # The group attendee's row: the group's place, and the attendee's own answers.
+    (in_group,) = [r for r in orientation if r["start_dttm"] == f"{MONTH}-17"]
+    assert in_group["postal_cd"] == "M6G3A4" and in_group["support_received_ind"] == "No"
 
     ledger = manager.get(f"{ICARE}/ledger", params={"export_id": done["id"]}).json()["items"]
-    assert len(ledger) == 6 and {e["status"] for e in ledger} == {"sent"}
+    assert len(ledger) == 7 and {e["status"] for e in ledger} == {"sent"}
 
     again = export(manager, agreement["id"], MONTH)
     assert again["record_count"] == 0 and again["files"] == []
@@ -451,3 +487,20 @@ def test_the_scheduled_run_exports_a_month_once(
         f"{ICARE}/exports", params={"funding_agreement_id": agreement["id"], "period": period}
     ).json()["items"]
     assert [e["trigger"] for e in listed] == ["scheduled"]
+
+    # The agency's administrators are told the files are ready (once).
+    def ready_mails() -> list[Message] | None:
+        found = [
+            m
+            for folder in ("new", "cur")
+            if (stack.mail_dir / folder).is_dir()
+            for path in (stack.mail_dir / folder).iterdir()
+            if (m := email.message_from_bytes(path.read_bytes()))["Subject"]
+            == f"iCARE export {period} ready"
+        ]
+        return found or None
+
+    (mailed,) = eventually(ready_mails)
+    assert mailed["To"] == AGENCY_ADMIN
+    body = mailed.get_payload(decode=True)
+    assert isinstance(body, bytes) and listed[0]["id"] in body.decode()
