@@ -120,3 +120,27 @@ async def test_events_are_applied_once_and_in_version_order(world: World) -> Non
         )
     ).json()
     assert report["records"] == [] and report["templates"][0]["ready"] == 1
+
+
+async def test_one_row_checked_on_demand(world: World) -> None:
+    worker = world.actor(Role.CASEWORKER)
+    row = {
+        "client_validation_type_id": "FOSS/GCMS Client ID",
+        "client_validation_id": "123",
+        "client_birth_dt": "1990-05-01",
+        "postal_txt": "M5V2T6",
+        "official_language_id": "English",
+        "consent_ind": "Maybe",
+    }
+    checked = await worker.post("/checks", json={"template": "client_profile", "cells": row})
+    assert checked.status_code == 200, checked.text
+    body = checked.json()
+    assert body["ready"] is False
+    assert [(p["field_id"], p["code"]) for p in body["problems"]] == [
+        ("client_validation_id", "invalid_identifier"),
+        ("consent_ind", "not_in_list"),
+    ]
+    unknown = await worker.post("/checks", json={"template": "nope", "cells": {}})
+    assert unknown.status_code == 422
+    field = await worker.post("/checks", json={"template": "client_profile", "cells": {"x": "1"}})
+    assert field.status_code == 422

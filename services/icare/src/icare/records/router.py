@@ -5,7 +5,7 @@ from fastapi import APIRouter, Query
 
 from icare.deps import Staff
 from icare.records import service
-from icare.records.schemas import ReadinessReport
+from icare.records.schemas import CheckIn, CheckOut, ReadinessReport
 from kit.db import DbSession
 
 router = APIRouter(tags=["readiness"])
@@ -20,3 +20,10 @@ async def readiness(
 ) -> ReadinessReport:
     """What iCARE would reject in the month's records, per record and per template."""
     return await service.readiness(db, actor, funding_agreement_id, period)
+
+
+@router.post("/checks")
+async def check(body: CheckIn, _: Staff) -> CheckOut:
+    """The readiness check of one row (field id -> cell text, exact labels, YYYY-MM-DD):
+    what iCARE would reject, and what its conditional rules expect (warnings)."""
+    return service.check(body)

@@ -1,7 +1,7 @@
 import datetime as dt
 import uuid
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class ProblemOut(BaseModel):
@@ -44,3 +44,16 @@ class ReadinessReport(BaseModel):
     templates: list[TemplateCounts]
     # Records with problems (errors first), in upload order.
     records: list[RecordReadiness]
+
+
+class CheckIn(BaseModel):
+    """One row to check: the template's name and its cells by field id."""
+
+    template: str = Field(min_length=1, max_length=64)
+    cells: dict[str, str | None] = Field(max_length=200)
+
+
+class CheckOut(BaseModel):
+    template: str
+    ready: bool
+    problems: list[ProblemOut]

@@ -9,15 +9,22 @@ from icare.copies.models import AgreementCopy
 from icare.exports import repository as ledger
 from icare.records import mapping
 from icare.records.building import BuiltRecord
-from icare.records.checks import Problem, errors
+from icare.records.checks import Problem, check_record, errors
 from icare.records.collect import Period, period_records
-from icare.records.schemas import ProblemOut, ReadinessReport, RecordReadiness, TemplateCounts
+from icare.records.schemas import (
+    CheckIn,
+    CheckOut,
+    ProblemOut,
+    ReadinessReport,
+    RecordReadiness,
+    TemplateCounts,
+)
 from kit.audit import record_audit
 from kit.auth import Principal, Role
 from kit.clock import today
-from kit.errors import NotFound
+from kit.errors import Invalid, NotFound
 from kit.logs import get_logger
-from reference.icare import catalog
+from reference.icare import UnknownTemplateError, catalog
 
 log = get_logger()
 
@@ -131,3 +138,20 @@ async def readiness(
     )
     log.info("icare.readiness_checked", records=len(records), period=period.text)
     return result
+
+
+def check(data: CheckIn) -> CheckOut:
+    """The readiness check of one row, for whoever holds one (a form being saved)."""
+    try:
+        template = catalog.template(data.template)
+    except UnknownTemplateError:
+        raise Invalid("template", "is not an iCARE template", code="unknown_template") from None
+    unknown = sorted(k for k in data.cells if not template.has_field(k))
+    if unknown:
+        raise Invalid("cells", f"{template.name} has no fields {unknown}", code="unknown_field")
+    problems = check_record(template, data.cells, today=today())
+    return CheckOut(
+        template=template.name,
+        ready=not errors(problems),
+        problems=[ProblemOut(**p.as_dict()) for p in problems],
+    )
