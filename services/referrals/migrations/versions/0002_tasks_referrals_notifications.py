@@ -21,9 +21,9 @@ depends_on: str | Sequence[str] | None = None
 
 # Every table here carries agency_id and is under forced RLS (`tenant_isolation`).
 TENANT_TABLES = (
-    "client_copies",
-    "staff_copies",
-    "program_copies",
+    "referral_client_copies",
+    "referral_staff_copies",
+    "referral_program_copies",
     "interactions",
     "client_merge_moves",
     "tasks",
@@ -61,7 +61,7 @@ def upgrade() -> None:
 
 def _copies() -> None:
     op.create_table(
-        "client_copies",
+        "referral_client_copies",
         _uuid("id"),
         _uuid("agency_id"),
         _text("kind", 16, nullable=False),
@@ -76,9 +76,9 @@ def _copies() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_client_copies"),
     )
-    op.create_index("ix_client_copies_agency_id", "client_copies", ["agency_id"])
+    op.create_index("ix_referral_client_copies_agency_id", "referral_client_copies", ["agency_id"])
     op.create_table(
-        "staff_copies",
+        "referral_staff_copies",
         _uuid("id"),
         _uuid("agency_id"),
         _text("email", 320, nullable=False),
@@ -91,9 +91,9 @@ def _copies() -> None:
         _at("source_at"),
         sa.PrimaryKeyConstraint("id", name="pk_staff_copies"),
     )
-    op.create_index("ix_staff_copies_agency_id", "staff_copies", ["agency_id"])
+    op.create_index("ix_referral_staff_copies_agency_id", "referral_staff_copies", ["agency_id"])
     op.create_table(
-        "program_copies",
+        "referral_program_copies",
         _uuid("id"),
         _uuid("agency_id"),
         _text("name", 200, nullable=False),
@@ -102,7 +102,7 @@ def _copies() -> None:
         _at("source_at"),
         sa.PrimaryKeyConstraint("id", name="pk_program_copies"),
     )
-    op.create_index("ix_program_copies_agency_id", "program_copies", ["agency_id"])
+    op.create_index("ix_referral_program_copies_agency_id", "referral_program_copies", ["agency_id"])
     op.create_table(
         "interactions",
         _uuid("id"),

@@ -12,9 +12,9 @@ from kit.testing import Agency
 from .conftest import Events
 
 TENANT_TABLES = (
-    "client_copies",
-    "staff_copies",
-    "program_copies",
+    "referral_client_copies",
+    "referral_staff_copies",
+    "referral_program_copies",
     "interactions",
     "form_drafts",
     "client_merge_moves",
@@ -58,7 +58,7 @@ async def test_no_context_sees_nothing_and_an_agency_sees_its_own(
         assert await db.scalar(text("SELECT count(*) FROM tasks")) == 0
     async with database.transaction(agency_id=agency.id) as db:
         assert await db.scalar(text("SELECT count(*) FROM tasks")) == 1
-        assert await db.scalar(text("SELECT count(*) FROM client_copies")) == 1
+        assert await db.scalar(text("SELECT count(*) FROM referral_client_copies")) == 1
 
 
 def _profile(client_id: uuid.UUID, by: uuid.UUID, version: int) -> ClientProfile:

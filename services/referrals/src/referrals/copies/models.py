@@ -25,7 +25,7 @@ from kit.db import Base
 
 
 class ClientCopy(Base):
-    __tablename__ = "client_copies"
+    __tablename__ = "referral_client_copies"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     agency_id: Mapped[uuid.UUID] = mapped_column(index=True)
@@ -45,7 +45,7 @@ class ClientCopy(Base):
 
 
 class StaffCopy(Base):
-    __tablename__ = "staff_copies"
+    __tablename__ = "referral_staff_copies"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     agency_id: Mapped[uuid.UUID] = mapped_column(index=True)
@@ -60,7 +60,7 @@ class StaffCopy(Base):
 
 
 class ProgramCopy(Base):
-    __tablename__ = "program_copies"
+    __tablename__ = "referral_program_copies"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     agency_id: Mapped[uuid.UUID] = mapped_column(index=True)
