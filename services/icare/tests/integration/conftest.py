@@ -142,12 +142,18 @@ class World:
         self.clock += dt.timedelta(seconds=1)
         return self.clock
 
-    def actor(self, role: Role, user_id: uuid.UUID | None = None) -> Actor:
+    def actor(
+        self,
+        role: Role,
+        user_id: uuid.UUID | None = None,
+        manages: frozenset[uuid.UUID] = frozenset(),
+    ) -> Actor:
         principal = Principal(
             user_id=user_id or uuid.uuid4(),
             agency_id=self.id,
             role=role,
             programs=frozenset({self.program}),
+            manages=manages,
         )
         return Actor(self.http, principal)
 
@@ -227,6 +233,7 @@ class World:
         postal_code: str | None = "M5V2T6",
         form_id: uuid.UUID | None = None,
         version: int = 1,
+        private: bool = False,
     ) -> uuid.UUID:
         form_id = form_id or uuid.uuid4()
         at = self.tick()
@@ -255,6 +262,7 @@ class World:
             "created_at": at,
             "completed_at": at,
             "version": version,
+            "private": private,
         }
         await feed(
             self.database,

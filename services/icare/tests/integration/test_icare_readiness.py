@@ -144,3 +144,20 @@ async def test_one_row_checked_on_demand(world: World) -> None:
     assert unknown.status_code == 422
     field = await worker.post("/checks", json={"template": "client_profile", "cells": {"x": "1"}})
     assert field.status_code == 422
+
+
+async def test_a_private_form_s_problems_are_listed_to_who_may_read_it(world: World) -> None:
+    bao = await world.worker("Bao", "Tran")
+    client_id = await world.client(bao)
+    private = await world.service(bao, client_id, language="Klingon", private=True)
+    params = {"funding_agreement_id": str(world.agreement), "period": "2026-10"}
+
+    async def listed(role: Role, **kwargs: object) -> set[str]:
+        response = await world.actor(role, **kwargs).get("/readiness", params=params)  # type: ignore[arg-type]
+        return {r["record_id"] for r in response.json()["records"]}
+
+    assert str(private) in await listed(Role.CASEWORKER, user_id=bao)
+    assert str(private) in await listed(Role.MANAGER, manages=frozenset({bao}))
+    assert str(private) in await listed(Role.AGENCY_ADMIN)
+    assert str(private) not in await listed(Role.MANAGER)
+    assert str(private) not in await listed(Role.CASEWORKER)

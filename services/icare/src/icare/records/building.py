@@ -39,6 +39,8 @@ class BuiltRecord:
     problems: list[Problem] = field(default_factory=list)
     # Records iCARE must have before this one (the client's profile, a course's setup).
     requires: list[Key] = field(default_factory=list)
+    # From a private form: listed to its author, the author's manager and admins only.
+    private: bool = False
 
     @property
     def content_hash(self) -> str:

@@ -169,6 +169,7 @@ def build_records(
                 cells=cells,
                 problems=problems,
                 requires=requires,
+                private=service.private,
             )
         )
     for record in client_records.values():

@@ -62,8 +62,13 @@ async def _mark_rejected(
 
 def _sees(actor: Principal, record: BuiltRecord) -> bool:
     """Caseworkers see the problems of the records they entered; managers and admins
-    see the agency's."""
-    return actor.role in (Role.MANAGER, Role.AGENCY_ADMIN) or record.worker_id == actor.user_id
+    the agency's, except a private form's: its author, the author's manager and the
+    agency's admins (who answer for the upload) only."""
+    if record.worker_id == actor.user_id or actor.role == Role.AGENCY_ADMIN:
+        return True
+    if actor.role != Role.MANAGER:
+        return False
+    return not record.private or record.worker_id in actor.manages
 
 
 def report(
