@@ -1,6 +1,6 @@
 """Files through the gateway against SeaweedFS: attachments on a profile and on a service
-form, the checks before anything is kept, who may fetch what, short-lived links, and
-an upload while the store is down."""
+form (a draft one too, while it is being filled), the checks before anything is kept,
+who may fetch what, short-lived links, and an upload while the store is down."""
 
 import asyncio
 import io
@@ -89,8 +89,10 @@ def _program(worker: GatewayClient) -> str:
 
 
 def _completed_form(
-    worker: GatewayClient, client_id: str, *, private: bool = False
+    worker: GatewayClient, client_id: str, *, private: bool = False, draft: bool = False
 ) -> tuple[str, str]:
+    """A session of the client with a needs assessment: completed, or a draft with
+    none of its answers yet."""
     session = worker.post(
         SESSIONS,
         json={
@@ -109,8 +111,9 @@ def _completed_form(
     session_id = session.json()["id"]
     form = worker.post(
         f"{SESSIONS}/{session_id}/forms",
-        json={"form_key": "needs_assessment", "answers": NEEDS_ASSESSMENT},
-    )
+        json={"form_key": "needs_assessment", "answers": {} if draft else NEEDS_ASSESSMENT,
+              "draft": draft},
+    )  # fmt: skip
     assert form.status_code == 201, form.text
     return session_id, form.json()["id"]
 
@@ -227,6 +230,40 @@ def test_form_round_trip_listed_with_the_form_and_the_client(amal: GatewayClient
     assert everything == {added.json()["id"], on_profile.json()["id"]}
 
     got = fetch(link(amal, added.json()["id"]).json()["url"])
+    assert got.status_code == 200 and got.content == PDF
+
+
+def test_a_file_on_a_draft_form_stays_with_the_form_once_completed(
+    amal: GatewayClient, bao: GatewayClient, stack: StackInfo
+) -> None:
+    """A caseworker attaches a file while filling a form (a draft: sessions publishes
+    it, files learns the form from that), then completes the form."""
+    client_id = register(amal, given_name="Hana")["id"]
+    session_id, form_id = _completed_form(amal, client_id, draft=True)
+    form_files = f"/sessions/{session_id}/forms/{form_id}/files"
+    added = upload(amal, form_files, "residence permit.pdf", PDF)
+    assert added.status_code == 201, added.text
+    file_id = added.json()["id"]
+    assert (added.json()["form_id"], added.json()["client_id"]) == (form_id, client_id)
+    assert added.json()["private"] is False
+    # A colleague of the program sees it (as the draft); another program does not.
+    colleague = _settlement_colleague(stack)
+    try:
+        assert colleague.get(f"{FILES}/files/{file_id}").status_code == 200
+    finally:
+        colleague.close()
+    assert bao.get(f"{FILES}/files/{file_id}").status_code == 404
+
+    form = f"{SESSIONS}/{session_id}/forms/{form_id}"
+    done = amal.patch(form, json={"answers": NEEDS_ASSESSMENT, "draft": False})
+    assert done.status_code == 200, done.text
+    assert done.json()["status"] == "completed"
+    second = upload(amal, form_files, "signed plan.pdf", PDF)
+    assert second.status_code == 201, second.text
+    listed = amal.get(f"{FILES}{form_files}").json()["items"]
+    assert {i["id"] for i in listed} == {file_id, second.json()["id"]}
+    assert {i["form_key"] for i in listed} == {"needs_assessment"}
+    got = fetch(link(amal, file_id).json()["url"])
     assert got.status_code == 200 and got.content == PDF
 
 

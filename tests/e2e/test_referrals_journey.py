@@ -2,7 +2,8 @@
 through its whole status loop, a reminder sent exactly once across worker restarts (read
 back from the SMTP sink's maildir), no email for a client without one, French for a
 French-preferring client, a duplicated sessions follow-up event creating one referral,
-and another agency seeing none of it."""
+a draft service form on its author's My work until completed, and another agency
+seeing none of it."""
 
 import asyncio
 import datetime as dt
@@ -452,6 +453,76 @@ def test_a_service_form_asks_for_referrals_and_a_task(
     assert interactions[0]["client_name"] == "Leila Karimi"
 
 
+def test_a_draft_form_is_on_its_authors_my_work_until_completed(
+    amal: GatewayClient, manager: GatewayClient
+) -> None:
+    """Saved as a draft through the gateway: sessions publishes it, referrals lists it
+    on the author's My work (nobody else's, not their manager's), with each save, and
+    drops it once the form is completed."""
+    worker = me(amal)
+    client = register(amal, given_name="Hana", family_name="Sato")
+    day = dt.date.today() - dt.timedelta(days=1)
+    session = record_session(
+        amal,
+        {
+            "type": "direct_service", "date": day.isoformat(),
+            "start_time": "14:00", "end_time": "15:00", "delivery_mode": "phone",
+            "language_of_service": "English", "program_id": worker["program_ids"][0],
+            "client_ids": [client["id"]],
+        },
+    )  # fmt: skip
+    assert session.status_code == 201, session.text
+    forms = f"{SESSIONS}/{session.json()['id']}/forms"
+    answers = fill(catalog.definition("needs_assessment"), {})
+    first = dict(list(answers.items())[:1])
+    created = amal.post(
+        forms, json={"form_key": "needs_assessment", "answers": first, "draft": True}
+    )
+    assert created.status_code == 201, created.text
+    draft = created.json()
+    path = f"{forms}/{draft['id']}"
+
+    def on_my_work(who: GatewayClient) -> list[dict[str, Any]]:
+        response = who.get(f"{API}/my-work")
+        assert response.status_code == 200, response.text
+        return [d for d in response.json()["drafts_to_complete"] if d["form_id"] == draft["id"]]
+
+    [listed] = wait_for(lambda: on_my_work(amal), what="the draft on the author's My work")
+    assert (listed["form_key"], listed["session_id"], listed["session_date"]) == (
+        "needs_assessment", session.json()["id"], day.isoformat(),
+    )  # fmt: skip
+    assert listed["clients"] == [{"client_id": client["id"], "client_name": "Hana Sato"}]
+    assert dt.datetime.fromisoformat(listed["saved_at"]) == dt.datetime.fromisoformat(
+        draft["updated_at"]
+    )
+    assert on_my_work(manager) == []  # amal's manager: a draft is its author's
+
+    saved = amal.patch(path, json={"answers": dict(list(answers.items())[1:2])})
+    assert saved.status_code == 200, saved.text
+    wait_for(
+        lambda: [
+            d for d in on_my_work(amal)
+            if dt.datetime.fromisoformat(d["saved_at"])
+            == dt.datetime.fromisoformat(saved.json()["updated_at"])
+        ],
+        what="the draft's last save on My work",
+    )  # fmt: skip
+
+    done = amal.patch(path, json={"answers": answers, "draft": False})
+    assert done.status_code == 200, done.text
+    assert done.json()["status"] == "completed"
+    wait_for(lambda: on_my_work(amal) == [], what="the completed form gone from My work")
+    interactions = wait_for(
+        lambda: [
+            i
+            for i in amal.get(f"{API}/my-work").json()["recent_interactions"]
+            if i["client_id"] == client["id"] and i["kind"] == "service_recorded"
+        ],
+        what="the completed service in recent interactions",
+    )
+    assert interactions[0]["detail"] == "needs_assessment"
+
+
 def test_another_agency_sees_none_of_it(amal: GatewayClient, stack: StackInfo) -> None:
     client = register(amal, given_name="Ana", family_name="Lopes")
     task = amal.post(f"{API}/tasks", json={"client_id": client["id"], "title": "Call back"})
@@ -469,5 +540,6 @@ def test_another_agency_sees_none_of_it(amal: GatewayClient, stack: StackInfo) -
         assert other.post(f"{API}/notifications/{reminder['id']}/cancel").status_code == 404
         work = other.get(f"{API}/my-work").json()
         assert work["overdue_tasks"] == work["recent_interactions"] == []
+        assert work["drafts_to_complete"] == []
     finally:
         other.close()
