@@ -10,6 +10,6 @@ router = APIRouter(tags=["my work"])
 
 @router.get("/my-work")
 async def my_work(db: DbSession, actor: Staff, settings: SettingsDep) -> MyWork:
-    """The signed-in worker's tasks due and overdue, referrals awaiting follow-up and
-    recent client interactions."""
+    """The signed-in worker's tasks due and overdue, referrals awaiting follow-up,
+    recent client interactions and their own drafts of service forms to complete."""
     return await service.my_work(db, settings, actor)
