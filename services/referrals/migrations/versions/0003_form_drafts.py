@@ -23,7 +23,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_table(
-        "form_drafts",
+        "referral_form_drafts",
         sa.Column("id", UUID(as_uuid=True), nullable=False),
         sa.Column("agency_id", UUID(as_uuid=True), nullable=False),
         sa.Column("session_id", UUID(as_uuid=True), nullable=False),
@@ -36,28 +36,28 @@ def upgrade() -> None:
         sa.Column("client_ids", ARRAY(UUID(as_uuid=True)), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name="pk_form_drafts"),
+        sa.PrimaryKeyConstraint("id", name="pk_referral_form_drafts"),
         sa.CheckConstraint(
-            "status IN ('draft', 'completed')", name="ck_form_drafts_status_known"
+            "status IN ('draft', 'completed')", name="ck_referral_form_drafts_status_known"
         ),
     )
     op.create_index(
-        "ix_form_drafts_author",
-        "form_drafts",
+        "ix_referral_form_drafts_author",
+        "referral_form_drafts",
         ["agency_id", "author_id", "session_date"],
         postgresql_where=sa.text("status = 'draft'"),
     )
-    enable_tenant_rls(op, "form_drafts")
+    enable_tenant_rls(op, "referral_form_drafts")
     # Beyond the agency, a backstop: a draft is read by its author only. Restrictive, so
     # it narrows `tenant_isolation`; a transaction with an agency and no user (a consumed
     # event) passes, to keep the copy.
     op.execute(
-        "CREATE POLICY draft_author ON form_drafts AS RESTRICTIVE FOR SELECT"
+        "CREATE POLICY draft_author ON referral_form_drafts AS RESTRICTIVE FOR SELECT"
         f" USING ({CURRENT_USER_ID} IS NULL OR author_id = {CURRENT_USER_ID})"
     )
 
 
 def downgrade() -> None:
-    op.execute("DROP POLICY IF EXISTS draft_author ON form_drafts")
-    disable_tenant_rls(op, "form_drafts")
-    op.drop_table("form_drafts")
+    op.execute("DROP POLICY IF EXISTS draft_author ON referral_form_drafts")
+    disable_tenant_rls(op, "referral_form_drafts")
+    op.drop_table("referral_form_drafts")

@@ -16,7 +16,7 @@ TENANT_TABLES = (
     "referral_staff_copies",
     "referral_program_copies",
     "interactions",
-    "form_drafts",
+    "referral_form_drafts",
     "client_merge_moves",
     "tasks",
     "task_comments",

@@ -155,7 +155,7 @@ async def test_a_recorded_form_arriving_before_its_drafts_never_lists_them(
     assert await ids(amal) == []
     async with database.transaction(agency_id=agency.id) as db:
         statuses = await db.scalars(
-            text("SELECT status FROM form_drafts WHERE id = ANY(:ids)"),
+            text("SELECT status FROM referral_form_drafts WHERE id = ANY(:ids)"),
             {"ids": [form.id, amended.id]},
         )
         assert list(statuses) == ["completed", "completed"]
@@ -189,7 +189,7 @@ async def test_only_the_author_sees_their_drafts(
     # Row-level security backs it: a user reads their own drafts and nobody else's.
     async def seen_by(actor: Actor) -> set[uuid.UUID]:
         async with database.transaction(actor.principal) as db:
-            return set(await db.scalars(text("SELECT id FROM form_drafts")))
+            return set(await db.scalars(text("SELECT id FROM referral_form_drafts")))
 
     mine = {shared.id, private.id}
     assert mine <= await seen_by(amal)
@@ -198,7 +198,7 @@ async def test_only_the_author_sees_their_drafts(
         assert not (await seen_by(actor)) & mine, actor
     assert await seen_by(other_agency) == set()
     async with database.transaction() as db:  # no context: nothing
-        assert await db.scalar(text("SELECT count(*) FROM form_drafts")) == 0
+        assert await db.scalar(text("SELECT count(*) FROM referral_form_drafts")) == 0
 
 
 async def test_a_group_drafts_clients_and_a_merged_one(agency: Agency, events: Events) -> None:

@@ -100,12 +100,14 @@ class FormDraft(Base):
     event arriving late never brings it back; a draft event older (`saved_at`) than the
     draft held changes nothing."""
 
-    __tablename__ = "form_drafts"
+    __tablename__ = "referral_form_drafts"
     __table_args__ = (
-        CheckConstraint("status IN ('draft', 'completed')", name="ck_form_drafts_status_known"),
+        CheckConstraint(
+            "status IN ('draft', 'completed')", name="ck_referral_form_drafts_status_known"
+        ),
         # My work: the author's drafts, oldest session first.
         Index(
-            "ix_form_drafts_author",
+            "ix_referral_form_drafts_author",
             "agency_id",
             "author_id",
             "session_date",

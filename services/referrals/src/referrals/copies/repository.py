@@ -131,7 +131,8 @@ async def save_form_state(db: AsyncSession, values: dict[str, Any]) -> bool:
 async def drafts_of(
     db: AsyncSession, agency_id: uuid.UUID, author_id: uuid.UUID, limit: int
 ) -> list[FormDraft]:
-    """The author's forms still drafts, oldest session first (`ix_form_drafts_author`)."""
+    """The author's forms still drafts, oldest session first
+    (`ix_referral_form_drafts_author`)."""
     query = (
         select(FormDraft)
         .where(
