@@ -4,7 +4,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import DateTime, Index, Integer, String, Text, text
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -58,7 +58,7 @@ class LedgerEntry(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     agency_id: Mapped[uuid.UUID]
-    export_id: Mapped[uuid.UUID]
+    export_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("icare_exports.id"))
     funding_agreement_id: Mapped[uuid.UUID]
     period: Mapped[str] = mapped_column(String(7))
     template: Mapped[str] = mapped_column(String(64))
