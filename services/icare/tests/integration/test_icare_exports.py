@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import httpx
 import openpyxl
 import pytest
 from sqlalchemy import text
@@ -17,9 +18,9 @@ from contracts.clients import ClientUpdated
 from contracts.icare import ExportCompleted, ExportFile
 from contracts.sessions import ServiceAmended
 from icare.schedule.notify import subscription as export_mails
-from icare.schedule.service import run_due
+from icare.schedule.service import ScheduleFailed, run_due
 from icare.settings import IcareSettings
-from icare.storage import MemoryStore
+from icare.storage import MemoryStore, StorageUnavailable
 from kit import mail
 from kit.auth import Role
 from kit.db import Database
@@ -328,3 +329,29 @@ async def test_admins_are_mailed_when_a_scheduled_export_is_ready(
     assert f"{world.code}_2026-10_1-client_profile.xlsx (2 records)" in message.body
     assert f"https://ocms.example.org/icare/exports/{event.export_id}" in message.body
     assert "1 records were held back" in message.body
+
+
+class DeadStore(MemoryStore):
+    async def put(self, key: str, data: bytes, content_type: str) -> None:
+        raise StorageUnavailable("the file store cannot be reached")
+
+
+async def test_one_agency_failing_leaves_the_others_done(
+    world: World, http: httpx.AsyncClient, database: Database
+) -> None:
+    amal = await world.worker("Amal", "Haddad")
+    await world.service(amal, await world.client(amal))  # needs its zip stored: fails
+    quiet = World(http, database)  # nothing to send: no zip, no store
+    await quiet.setup()
+    for agency in (world, quiet):
+        assert (
+            await agency.actor(Role.AGENCY_ADMIN).put("/schedule", json={"day": 2})
+        ).status_code == 200
+    with pytest.raises(ScheduleFailed):
+        await run_due(database, DeadStore(), today=dt.date(2026, 11, 3))
+    listed = {
+        agency.id: (await agency.actor(Role.AGENCY_ADMIN).get("/exports")).json()["items"]
+        for agency in (world, quiet)
+    }
+    assert listed[world.id] == []  # nothing recorded as sent
+    assert [(e["trigger"], e["record_count"]) for e in listed[quiet.id]] == [("scheduled", 0)]

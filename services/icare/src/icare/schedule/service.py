@@ -93,6 +93,7 @@ async def run_due(database: Database, store: ObjectStore, *, today: dt.date) -> 
     async with database.transaction(scope=Scope.PLATFORM) as db:
         schedules = [(s.agency_id, s.day) for s in await repo.enabled(db)]
     runs: list[ScheduledRun] = []
+    failed = 0
     for agency_id, day in schedules:
         period = due_period(day, today)
         if period is None:
@@ -107,7 +108,16 @@ async def run_due(database: Database, store: ObjectStore, *, today: dt.date) -> 
                 error_type=type(exc).__name__,
                 exc_info=exc,
             )
+            failed += 1
             continue
         runs += [ScheduledRun(agency_id, e.id, e.period, e.record_count) for e in exports]
-    log.info("icare.schedule_checked", agencies=len(schedules), exports=len(runs))
+    log.info("icare.schedule_checked", agencies=len(schedules), exports=len(runs), failed=failed)
+    if failed:
+        # The others are done; the run as a whole failed (a CronJob's exit status, the
+        # worker's job log), and the next run tries the failed agencies again.
+        raise ScheduleFailed(f"{failed} of {len(schedules)} agencies' exports failed")
     return runs
+
+
+class ScheduleFailed(Exception):
+    """Some agencies' scheduled exports failed (each was logged)."""
