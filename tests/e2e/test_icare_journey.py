@@ -365,16 +365,18 @@ def _sample_rows(name: str) -> list[dict[str, Any]]:
 
 
 def test_filled_samples_import_as_rejected_files_and_link_to_records(
-    amal: GatewayClient, manager: GatewayClient, admin_client: GatewayClient
+    amal: GatewayClient,
+    manager: GatewayClient,
+    admin_client: GatewayClient,
+    agreement: dict[str, Any],
 ) -> None:
     # The samples are of 2018: an agreement of that year, for both programs.
     funders = admin_client.get("/api/identity/funders").json()["items"]
     ircc = next(f for f in funders if f["code"] == "IRCC")
-    programs = admin_client.get("/api/identity/funding-agreements").json()["items"][0]
     created = admin_client.post(
         "/api/identity/funding-agreements",
         json={"funder_id": ircc["id"], "agreement_number": f"IRCC-2018-{uuid.uuid4().hex[:4]}",
-              "title": "Settlement 2018-2019", "program_ids": programs["program_ids"],
+              "title": "Settlement 2018-2019", "program_ids": agreement["program_ids"],
               "starts_on": "2018-04-01", "ends_on": "2019-03-31"},
     )  # fmt: skip
     assert created.status_code == 201, created.text
