@@ -184,7 +184,7 @@ async def test_export_ledger_updates_and_rejections(world: World, store: MemoryS
     book.save(returned)
     imported = await manager.post(
         "/ledger/rejected",
-        params={"export_id": done["id"]},
+        params={"export_id": done["id"], "file_name": names[0]},
         files={"file": ("rejected.xlsx", returned.getvalue())},
     )
     assert imported.status_code == 200, imported.text

@@ -192,8 +192,10 @@ async def mark_accepted(
     export_id: uuid.UUID,
     template: str,
     rejected: Collection[uuid.UUID],
+    file_name: str | None = None,
 ) -> int:
-    """Every row of the export's file(s) of `template` iCARE did not return: accepted."""
+    """Every row of the export's file(s) of `template` (or of the one file named) iCARE
+    did not return: accepted."""
     query = (
         update(LedgerEntry)
         .where(
@@ -207,4 +209,6 @@ async def mark_accepted(
     )
     if rejected:
         query = query.where(LedgerEntry.id.not_in(set(rejected)))
+    if file_name is not None:
+        query = query.where(LedgerEntry.file_name == file_name)
     return len((await db.execute(query)).all())

@@ -116,10 +116,12 @@ async def import_rejected(
     actor: Coordinator,
     settings: Settings,
     export_id: uuid.UUID | None = None,
+    file_name: Annotated[str | None, Query(max_length=200)] = None,
 ) -> RejectedImportOut:
     """iCARE's returned rejected-records workbook: each row linked back to the record
     sent, with iCARE's message. With `export_id`, the rows of that export's file(s) of
-    the template iCARE did not return are marked accepted."""
+    the template iCARE did not return are marked accepted (of the one file `file_name`
+    names, when a month's template was split into parts processed apart)."""
     limit = settings.icare_max_upload_bytes
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > limit + _ENVELOPE:
@@ -134,4 +136,4 @@ async def import_rejected(
         await form.close()
     if len(data) > limit:
         raise FileTooLarge(f"The file is larger than {limit // 2**20} MB")
-    return await service.import_rejected(db, actor, data, export_id)
+    return await service.import_rejected(db, actor, data, export_id, file_name)

@@ -455,7 +455,11 @@ async def _link(
 
 
 async def import_rejected(
-    db: AsyncSession, actor: Principal, data: bytes, export_id: uuid.UUID | None
+    db: AsyncSession,
+    actor: Principal,
+    data: bytes,
+    export_id: uuid.UUID | None,
+    file_name: str | None = None,
 ) -> RejectedImportOut:
     try:
         template, rows = await asyncio.to_thread(read_rejected, data)
@@ -493,7 +497,7 @@ async def import_rejected(
         )
     if export_id is not None:
         result.accepted = await repo.mark_accepted(
-            db, actor.agency_id, export_id, template.name, rejected
+            db, actor.agency_id, export_id, template.name, rejected, file_name
         )
     await record_audit(
         db,
