@@ -61,16 +61,17 @@ from sessions.courses.schemas import (
     RosterEntry,
     RosterOut,
 )
-from sessions.forms import catalog
+from sessions.forms import catalog, owned
 from sessions.groups.answers import check_amendment, validate_form, versions_out, with_version
 
 log = get_logger()
 ENTITY = "course"
 
-COURSE_FORM = "lt_course_open"
-ENROLMENT_FORM = "lt_enrolment"
-ATTENDANCE_FORM = "lt_attendance"
-EXIT_FORM = "lt_exit"
+# The course's forms, recorded here only (`sessions.forms.owned`).
+COURSE_FORM = owned.COURSE_OPEN
+ENROLMENT_FORM = owned.COURSE_ENROLMENT
+ATTENDANCE_FORM = owned.COURSE_ATTENDANCE
+EXIT_FORM = owned.COURSE_EXIT
 STATUSES: tuple[AttendanceStatus, ...] = ("present", "absent", "excused", "late")
 ENROLMENT_UNIQUE = "uq_course_enrolments_course_id_client_id"
 

@@ -1,6 +1,9 @@
 """Service forms: added (draft or completed), drafts changed and completed, completed
 forms amended (every version kept), the tasks and referrals they ask for.
 
+A form recorded by its own flow (a group attendee's form, the language-training forms:
+`sessions.forms.owned`) is refused here, naming the endpoint that records it.
+
 Events: a draft added or changed publishes `sessions.service.drafted.v1` (so referrals
 lists it on its author's My work and files accepts attachments on it); completing a
 form publishes `sessions.service.recorded.v1` (for consumers: no longer a draft); an
@@ -30,7 +33,7 @@ from kit.clock import utcnow
 from kit.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from kit.logs import get_logger
 from kit.messaging.outbox import add_event
-from sessions.forms import catalog
+from sessions.forms import catalog, owned
 from sessions.forms import repository as repo
 from sessions.forms.models import FollowUpRequest, ServiceForm, ServiceFormVersion
 from sessions.forms.schemas import (
@@ -335,11 +338,20 @@ async def add_form(
     db: AsyncSession, actor: Principal, session_id: uuid.UUID, data: ServiceFormCreate
 ) -> ServiceFormOut:
     session = await visible_session(db, actor, session_id)
-    allowed = catalog.forms_for(session.type)
+    if (elsewhere := owned.flow(data.form_key)) is not None:
+        raise Invalid(
+            "form_key",
+            f"{data.form_key} is recorded with {elsewhere.what} ({elsewhere.endpoint}),"
+            " not as a session's form",
+            code="form_recorded_elsewhere",
+        )
+    allowed = [k for k in catalog.forms_for(session.type) if owned.flow(k) is None]
     if data.form_key not in allowed:
         raise Invalid(
             "form_key",
-            f"not a form of a {session.type} session; allowed: {', '.join(allowed)}",
+            f"not a form of a {session.type} session; allowed: {', '.join(allowed)}"
+            if allowed
+            else f"a {session.type} session holds no form of its own",
         )
     definition_version, values, agency_version, agency_values = await _validate(
         db, actor.agency_id, None, data.form_key, data.answers, data.agency_answers,

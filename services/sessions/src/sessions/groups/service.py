@@ -25,7 +25,7 @@ from kit.errors import Conflict, DomainError, Invalid, NotFound
 from kit.logs import get_logger
 from kit.messaging.outbox import add_event
 from sessions.clients_copy.service import require_clients
-from sessions.forms import catalog
+from sessions.forms import catalog, owned
 from sessions.groups import repository as repo
 from sessions.groups.answers import check_amendment, validate_form, versions_out, with_version
 from sessions.groups.models import GroupActivity, GroupAttendee
@@ -46,11 +46,16 @@ log = get_logger()
 ENTITY = "session"
 
 # Group session type -> (the group's own form, each named attendee's form); both are
-# forms the catalog allows for the type.
+# forms the catalog allows for the type. The group's form is the session's (POST
+# .../forms); the attendee's is recorded here only (`sessions.forms.owned`).
+_GROUP_OWN_FORMS = {
+    "cc_group_activity": "cc_group",
+    "io_group_activity": "io_group",
+    "employment_group_activity": "employment_group",
+}
 GROUP_FORMS: dict[str, tuple[str, str]] = {
-    "cc_group_activity": ("cc_group", "cc_attendee"),
-    "io_group_activity": ("io_group", "group_attendee"),
-    "employment_group_activity": ("employment_group", "group_attendee"),
+    session_type: (group_form, owned.ATTENDEE_FORMS[session_type])
+    for session_type, group_form in _GROUP_OWN_FORMS.items()
 }
 
 
