@@ -4,6 +4,7 @@ import uuid
 from typing import Any
 
 from icare.exports.planning import Plan, Previous, plan_export
+from icare.exports.service import by_template, write_files
 from icare.records.building import BuiltRecord
 from icare.records.checks import Problem
 
@@ -103,3 +104,19 @@ def test_a_changed_client_profile_is_not_sent_again() -> None:
     assert plan.send == [] and summary(plan)["client_profile"]["held_back"] == {
         "profile_changed": 1
     }
+
+
+def test_a_template_over_2500_records_is_split_and_each_row_placed() -> None:
+    ana = client()
+    records = [service(ana) for _ in range(2501)]
+    plan = plan_export(records, {("client_profile", ana.record_id): sent(ana)})
+    files, described, placed = write_files(by_template(plan), "MAPLE", "2026-10")
+    assert [d["name"] for d in described] == [
+        "MAPLE_2026-10_2-needs_assessment_referrals_part1of2.xlsx",
+        "MAPLE_2026-10_2-needs_assessment_referrals_part2of2.xlsx",
+    ]
+    assert [d["rows"] for d in described] == [2500, 1]
+    assert placed[records[0].record_id] == (described[0]["name"], 4)
+    assert placed[records[2499].record_id] == (described[0]["name"], 2503)
+    assert placed[records[2500].record_id] == (described[1]["name"], 4)
+    assert len(files) == 2

@@ -82,7 +82,7 @@ def _safe_code(code: str | None, agency_id: uuid.UUID) -> str:
     return cleaned or str(agency_id)[:8]
 
 
-def _write_files(
+def write_files(
     groups: list[tuple[str, list[Planned]]], agency_code: str, period: str
 ) -> tuple[list[tuple[str, bytes]], list[dict[str, object]], dict[uuid.UUID, tuple[str, int]]]:
     """The workbooks of an export (CPU work: runs in a thread), their descriptions, and
@@ -112,7 +112,7 @@ def _write_files(
     return files, described, placed
 
 
-def _groups(plan: Plan) -> list[tuple[str, list[Planned]]]:
+def by_template(plan: Plan) -> list[tuple[str, list[Planned]]]:
     by_template: dict[str, list[Planned]] = {}
     for planned in plan.send:
         by_template.setdefault(planned.record.template, []).append(planned)
@@ -145,9 +145,9 @@ async def run_export(
 
     export_id = uuid.uuid4()
     now = utcnow()
-    groups = _groups(plan)
+    groups = by_template(plan)
     files, described, placed = await asyncio.to_thread(
-        _write_files, groups, agency_code, period.text
+        write_files, groups, agency_code, period.text
     )
     object_key: str | None = None
     size: int | None = None
