@@ -132,10 +132,16 @@ async def test_an_unknown_email_takes_as_long_as_a_wrong_password(
             return time.perf_counter() - started
 
         await attempt(email)  # warm-up
-        known = [await attempt(email) for _ in range(5)]
-        unknown = [await attempt(f"ghost.{uuid.uuid4().hex[:8]}@example.org") for _ in range(5)]
+        # Interleaved, so a busy machine slows both kinds alike.
+        known: list[float] = []
+        unknown: list[float] = []
+        for _ in range(7):
+            known.append(await attempt(email))
+            unknown.append(await attempt(f"ghost.{uuid.uuid4().hex[:8]}@example.org"))
     ratio = statistics.median(unknown) / statistics.median(known)
-    assert 0.6 < ratio < 1.6, (known, unknown)
+    # Skipping the hash for an unknown email would make the ratio ~0.02; the band leaves
+    # room for a loaded machine and still catches that.
+    assert 0.4 < ratio < 2.5, (known, unknown)
     assert statistics.median(known) > 0.005  # argon2 really ran: the comparison means something
 
 
