@@ -14,11 +14,11 @@ from icare.records.building import (
     row_hash,
     service_cells,
 )
-from icare.records.checks import check_record, errors
 from icare.records.collect import Period
 from icare.schedule.service import due_period
 from kit.errors import Invalid
 from reference.icare import catalog
+from reference.icare.checks import check_record, errors
 
 TODAY = dt.date(2026, 11, 26)
 PROFILE = catalog.template("client_profile")

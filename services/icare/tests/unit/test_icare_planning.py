@@ -6,7 +6,7 @@ from typing import Any
 from icare.exports.planning import Plan, Previous, plan_export
 from icare.exports.service import by_template, write_files
 from icare.records.building import BuiltRecord
-from icare.records.checks import Problem
+from reference.icare.checks import Problem
 
 NEEDS = "needs_assessment_referrals"
 

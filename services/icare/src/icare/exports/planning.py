@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from icare.records import mapping
 from icare.records.building import BuiltRecord, Key
-from icare.records.checks import errors
+from reference.icare.checks import errors
 
 # Why a record is not in an export.
 NOT_READY = "not_ready"  # iCARE would reject it: see the readiness report

@@ -31,7 +31,6 @@ from icare.exports.schemas import (
     RejectedImportOut,
     UnlinkedRow,
 )
-from icare.records import mapping
 from icare.records.collect import Period, period_records
 from icare.records.service import agreement_or_404
 from icare.storage import ZIP_TYPE, ObjectStore, export_key
@@ -50,6 +49,7 @@ from kit.errors import Conflict, Invalid, NotFound
 from kit.logs import get_logger
 from kit.messaging import add_event
 from reference.icare import catalog
+from reference.icare.checks import UPLOAD_FIELDS
 
 log = get_logger()
 
@@ -411,7 +411,7 @@ _KEY_FIELDS = (
     ("client_validation_type_id", "client_validation_id", "client_birth_dt"),
     ("course_cd",),
 )
-_NOT_CONTENT = frozenset({"processing_details", *mapping.UPLOAD_FIELDS})
+_NOT_CONTENT = frozenset({"processing_details", *UPLOAD_FIELDS})
 
 
 def _norm(value: object) -> str:

@@ -3,7 +3,7 @@
 A row is `{field id: cell text or None}` in the template's own terms: dates
 `YYYY-MM-DD`, list values as their exact labels. Fields whose condition does not hold
 are left empty (iCARE expects them empty there). Nothing here checks the values; the
-readiness checks (`icare.records.checks`) do.
+readiness checks (`reference.icare.checks`) do.
 """
 
 import datetime as dt
@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from icare.records import mapping
-from icare.records.checks import Problem
 from reference.icare import Template
+from reference.icare.checks import UPLOAD_FIELDS, Problem
 
 Row = dict[str, str | None]
 Key = tuple[str, uuid.UUID]  # (template, record id): a record in the ledger
@@ -49,7 +49,7 @@ class BuiltRecord:
 
 def row_hash(cells: Mapping[str, str | None]) -> str:
     """What iCARE would see of a record, as a hash: the cells without the upload's own."""
-    content = {k: v for k, v in sorted(cells.items()) if k not in mapping.UPLOAD_FIELDS and v}
+    content = {k: v for k, v in sorted(cells.items()) if k not in UPLOAD_FIELDS and v}
     return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -80,7 +80,7 @@ def _clear_inapplicable(template: Template, cells: Row) -> Row:
         for f in template.fields:
             if (
                 f.conditional is not None
-                and f.id not in mapping.UPLOAD_FIELDS
+                and f.id not in UPLOAD_FIELDS
                 and cells.get(f.id) is not None
                 and not f.conditional.holds(cells)
             ):
@@ -163,7 +163,7 @@ def service_cells(
     cells: Row = {f.id: None for f in template.fields}
     for key, value in answers.items():
         field_id = by_key.get(key)
-        if field_id is not None and field_id not in mapping.UPLOAD_FIELDS:
+        if field_id is not None and field_id not in UPLOAD_FIELDS:
             cells[field_id] = _answer_cell(template_name, field_id, value)
     for field_id, profile_field in mapping.PROFILE_FIELDS.items():
         if template.has_field(field_id):

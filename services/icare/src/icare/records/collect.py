@@ -19,9 +19,9 @@ from icare.records.building import (
     client_profile_cells,
     service_cells,
 )
-from icare.records.checks import Problem, check_record, errors
 from kit.errors import Invalid
 from reference.icare import catalog
+from reference.icare.checks import Problem, check_record, errors
 
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 

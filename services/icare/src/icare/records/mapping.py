@@ -51,7 +51,6 @@ KIND_ENROLMENT = "enrolment"
 KIND_EXIT = "exit"
 
 # Cells the export writes itself, never taken from a record.
-UPLOAD_FIELDS = frozenset({"processing_details", "update_record_id", "assessment_update_reason_id"})
 UPDATE_RECORD_ID = "update_record_id"
 UPDATE_REASON = "assessment_update_reason_id"
 
@@ -71,7 +70,6 @@ SESSION_POSTAL_FIELD = "postal_cd"
 POSTAL_FROM_FORM = frozenset({"lt_course_setup"})
 
 # The identifier type that is IRCC's Unique Client Identifier (8 or 10 digits).
-UCI_TYPE = "FOSS/GCMS Client ID"
 
 
 @cache

@@ -9,7 +9,6 @@ from icare.copies.models import AgreementCopy
 from icare.exports import repository as ledger
 from icare.records import mapping
 from icare.records.building import BuiltRecord
-from icare.records.checks import Problem, check_record, errors
 from icare.records.collect import Period, period_records
 from icare.records.schemas import (
     CheckIn,
@@ -25,6 +24,7 @@ from kit.clock import today
 from kit.errors import Invalid, NotFound
 from kit.logs import get_logger
 from reference.icare import UnknownTemplateError, catalog
+from reference.icare.checks import Problem, check_record, errors
 
 log = get_logger()
 

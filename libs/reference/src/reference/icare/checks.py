@@ -1,9 +1,9 @@
 """The readiness check of one iCARE row: what iCARE would reject, field by field.
 
 `check_record(template, cells)` is pure (a template description and the row's cells,
-field id -> text), so the same checks can run wherever a row exists: the month's
-readiness report, the export (a record with errors is held back, never uploaded to be
-rejected), or a form being saved (as warnings).
+field id -> text), so the same checks run wherever a row exists: icare's readiness
+report and export (a record with errors is held back, never uploaded to be rejected)
+and sessions, on the part of the row a form holds, as warnings when it is saved.
 
 Errors are what iCARE rejects: a required field empty, a value outside the field's
 list, a malformed date, identifier, postal code, phone, email or number, dates out of
@@ -17,10 +17,15 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Literal
 
-from icare.records.mapping import UCI_TYPE, UPLOAD_FIELDS
-from reference.icare import Field, Template
+from reference.icare.model import Field, Template
 
 Severity = Literal["error", "warning"]
+
+# The identifier type whose identifier is a UCI (8 or 10 digits).
+UCI_TYPE = "FOSS/GCMS Client ID"
+# Written by the upload itself (iCARE's processing details, an update's record id and
+# reason), never expected of a record.
+UPLOAD_FIELDS = frozenset({"processing_details", "update_record_id", "assessment_update_reason_id"})
 
 
 @dataclass(frozen=True)
