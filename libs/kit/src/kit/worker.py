@@ -18,7 +18,7 @@ import asyncio
 import hashlib
 import signal
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from prometheus_client import start_http_server
 from sqlalchemy import text
@@ -34,6 +34,8 @@ from kit.settings import ServiceSettings
 log = get_logger()
 
 Job = Callable[[Database], Awaitable[None]]
+# "skipped": another replica holds the job's lock (it is running there).
+JobOutcome = Literal["ran", "skipped", "failed"]
 Periodic = tuple[str, float, Job]
 
 PRUNE_INTERVAL_SECONDS = 6 * 3600.0
@@ -125,8 +127,9 @@ def _lock_key(name: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
-async def run_job_once(name: str, job: Job, database: Database) -> bool:
-    """Run `job` unless another replica holds its lock; True when it ran. Never raises."""
+async def run_job_once(name: str, job: Job, database: Database) -> JobOutcome:
+    """Run `job` unless another replica holds its lock. Never raises: a failure is
+    logged and reported, to be tried again by the next run."""
     key = _lock_key(name)
     try:
         async with database.engine.connect() as conn:
@@ -134,7 +137,7 @@ async def run_job_once(name: str, job: Job, database: Database) -> bool:
             locked = await conn.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": key})
             if not locked:
                 log.info("job.skipped", job=name, reason="running_elsewhere")
-                return False
+                return "skipped"
             try:
                 with bound_request_id(new_request_id()):
                     await job(database)
@@ -143,5 +146,5 @@ async def run_job_once(name: str, job: Job, database: Database) -> bool:
                 await conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
     except Exception as exc:  # a failed run is logged and tried again next interval
         log.error("job.failed", job=name, error_type=type(exc).__name__, exc_info=exc)
-        return False
-    return True
+        return "failed"
+    return "ran"

@@ -109,15 +109,15 @@ async def test_a_periodic_job_runs_on_one_replica_at_a_time(database: Database) 
 
     first = asyncio.create_task(run_job_once("kittest.exclusive", slow, database))
     await started.wait()
-    assert await run_job_once("kittest.exclusive", slow, database) is False  # lock held
+    assert await run_job_once("kittest.exclusive", slow, database) == "skipped"  # lock held
     release.set()
-    assert await first is True
+    assert await first == "ran"
     release.set()
-    assert await run_job_once("kittest.exclusive", slow, database) is True  # lock released
+    assert await run_job_once("kittest.exclusive", slow, database) == "ran"  # lock released
 
 
 async def test_a_failing_job_is_logged_not_raised(database: Database) -> None:
     async def broken(db: Database) -> None:
         raise RuntimeError("boom")
 
-    assert await run_job_once("kittest.broken", broken, database) is False
+    assert await run_job_once("kittest.broken", broken, database) == "failed"

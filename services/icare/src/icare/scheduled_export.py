@@ -10,10 +10,10 @@ from icare.scheduling import scheduled_job
 from icare.settings import IcareSettings
 from kit.db import Database
 from kit.logs import configure_logging
-from kit.worker import run_job_once
+from kit.worker import JobOutcome, run_job_once
 
 
-async def run(settings: IcareSettings) -> bool:
+async def run(settings: IcareSettings) -> JobOutcome:
     name, _, job = scheduled_job(settings)
     database = Database(settings.database_url, pool_size=2)
     try:
@@ -25,7 +25,8 @@ async def run(settings: IcareSettings) -> bool:
 def main() -> None:
     settings = IcareSettings()
     configure_logging(settings.service_name, settings.log_level)
-    sys.exit(0 if asyncio.run(run(settings)) else 1)
+    # A run skipped because another holds the lock is not a failure of the CronJob.
+    sys.exit(1 if asyncio.run(run(settings)) == "failed" else 0)
 
 
 if __name__ == "__main__":
