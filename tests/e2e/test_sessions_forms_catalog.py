@@ -9,19 +9,41 @@ catalog itself (`sessions.forms.catalog`): for each form
   the rule does not hold, they are refused, named;
 - a value outside its list, for every choice question: refused, each one named.
 
-One session per session type is shared by all the cases of its forms; refusals create
-nothing, and the positive conditional cases are drafts.
+Each form is sent where it is recorded. A session's own forms go to
+POST /sessions/{id}/forms; the forms with their own flow (`sessions.forms.owned`, refused
+there) go to it:
+
+- a group attendee's form (`group_attendee`, `cc_attendee`): PUT .../attendees/{client}/form,
+  each accepted case on an attendee of its own (a registered client added to the group);
+- Course Open: POST /courses, each accepted case a course with a code of its own;
+- Enrolment: POST /courses/{id}/enrolments, each accepted case a client of its own;
+- Exit: PUT /courses/{id}/enrolments/{client}/exit, each accepted case an enrolled client
+  of its own. Enrolment and Exit hold the course's own code: left out, it is filled in;
+  another course's code is refused, named. Course Open and Exit keep no drafts (the
+  positive conditional cases, complete records, are sent completed);
+- Attendance: PUT /courses/{id}/attendance/{class_date} takes no answers: the class date
+  is the path, the `attendance` answer is the list a client is marked in (`present`,
+  `absent`, `excused`, `late`), and it has no field for any other question of the form
+  (`hours_attended`), which it refuses as unknown. Its cases are sent that way: a value
+  outside the list is a list it does not have, refused, named.
+
+One session per session type, and one group or course per owned form, is shared by all
+the cases of the form; refusals create nothing (they go to an attendee or client kept
+for them), and the positive conditional cases are drafts where the endpoint keeps drafts.
 """
 
 import datetime as dt
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any, ClassVar
 
+import httpx
 import pytest
 
 from forms import FormDefinition, Question, QuestionType, Rule
-from sessions.forms import catalog
+from sessions.forms import catalog, owned
 from tests.e2e.gateway_client import GatewayClient
 from tests.e2e.journeys import SESSIONS, record_session, register
 
@@ -222,111 +244,478 @@ def out_of_list_cases(d: FormDefinition) -> list[Case]:
     return cases
 
 
-# --- the sessions the forms are filled in -----------------------------------------------
+def all_cases(d: FormDefinition) -> list[Case]:
+    """Every case derived from `d` (a blank record when nothing is required)."""
+    required = list(required_cases(d)) or [Case("blank", {}, draft=False)]
+    return [valid_case(d), *required, *conditional_cases(d), *out_of_list_cases(d)]
 
 
-@pytest.fixture(scope="module")
-def program(amal: GatewayClient) -> str:
-    programs: list[str] = amal.get("/api/identity/me").json()["program_ids"]
-    return programs[0]
+# --- where each form is recorded ------------------------------------------------------------
+
+COURSES = "/api/sessions/courses"
+# The courses' dates: every date a case samples falls inside them.
+START, END = "2026-09-07", "2026-12-18"
+# Stands for the course's own code in a case's answers (a fresh one for Course Open).
+THIS_COURSE = "<this course>"
+OTHER_COURSE = "ANOTHER-COURSE"
 
 
-@pytest.fixture(scope="module")
-def client_id(amal: GatewayClient) -> str:
-    return str(register(amal, given_name="Leila", family_name="Farah")["id"])
+def _fields(response: httpx.Response) -> list[str]:
+    if response.status_code != 422:
+        return []
+    return sorted(f["field"] for f in response.json().get("error", {}).get("fields", []))
 
 
-_SESSIONS: dict[str, str] = {}
+def _once_known(send: Callable[[], httpx.Response], within: float = 30.0) -> httpx.Response:
+    """`send()` again while sessions does not know the clients yet (its copy follows
+    clients' events): a 422 'not a client'."""
+    deadline = time.monotonic() + within
+    while True:
+        response = send()
+        unknown = response.status_code == 422 and "not a client" in response.text
+        if not unknown or time.monotonic() > deadline:
+            return response
+        time.sleep(0.1)
 
 
-def session_of(amal: GatewayClient, program: str, client_id: str, session_type: str) -> str:
+@dataclass
+class Outcome:
+    """What the endpoint answered: what it stored, or the fields its 422 named."""
+
+    response: httpx.Response
+    stored: dict[str, Any] | None = None  # the answers kept, when accepted
+    completed: bool = False  # kept completed (else a draft)
+    where: str = ""  # where the record is read back
+
+
+@dataclass
+class Places:
+    """The module's worker, program and clients, and what the forms are filled in."""
+
+    amal: GatewayClient
+    program: str
+    client_id: str  # the direct services' client
+    pool: list[str]  # registered clients: attendees, enrolled students
+    sessions: dict[str, str] = field(default_factory=dict)
+
+
+def session_of(places: Places, session_type: str) -> str:
     """One session of the type for the module (the valid record of the session type)."""
-    if session_type not in _SESSIONS:
+    if session_type not in places.sessions:
         body = {
             "type": session_type, "date": "2026-11-20", "start_time": "09:30",
             "end_time": "11:00", "location": "Maple office", "postal_code": "M5V 2T6",
             "delivery_mode": "in_person", "language_of_service": "English",
-            "program_id": program, "funders": [{"name": "IRCC"}],
-            "client_ids": [client_id] if session_type in DIRECT_TYPES else [],
+            "program_id": places.program, "funders": [{"name": "IRCC"}],
+            "client_ids": [places.client_id] if session_type in DIRECT_TYPES else [],
         }  # fmt: skip
-        response = record_session(amal, body)
+        response = record_session(places.amal, body)
         assert response.status_code == 201, response.text
         assert response.json()["type"] == session_type
-        _SESSIONS[session_type] = response.json()["id"]
-    return _SESSIONS[session_type]
+        places.sessions[session_type] = response.json()["id"]
+    return places.sessions[session_type]
 
 
-def run(amal: GatewayClient, session_id: str, form_key: str, cases: list[Case]) -> None:
-    """Every case, then one assertion listing each that went otherwise."""
-    assert cases, f"{form_key}: no cases derived"
-    wrong: list[str] = []
-    for case in cases:
-        body = {"form_key": form_key, "answers": case.answers, "draft": case.draft}
-        response = amal.post(f"{SESSIONS}/{session_id}/forms", json=body)
-        if case.refused is None:
-            if response.status_code != 201:
-                wrong.append(f"{case.name}: {response.status_code} {response.text[:300]}")
-            elif set(response.json()["answers"]) != set(case.answers):
-                wrong.append(f"{case.name}: answers stored {sorted(response.json()['answers'])}")
+def new_course(places: Places) -> str:
+    """A course of 20 spots from START to END, set up with a derived Course Open form."""
+    answers = fill(
+        catalog.definition(owned.COURSE_OPEN),
+        {"course_cd": f"E2E-{uuid.uuid4().hex[:8].upper()}", "start_dt": START, "end_dt": END,
+         "total_spots_num": "20", "total_cic_funded_spots_num": "20"},
+    )  # fmt: skip
+    response = places.amal.post(COURSES, json={"program_id": places.program, "answers": answers})
+    assert response.status_code == 201, response.text
+    course_id: str = response.json()["id"]
+    return course_id
+
+
+def enrol(places: Places, course_id: str, client_id: str) -> None:
+    """The client enrolled, with a derived Enrolment form (first class: START)."""
+    answers = fill(
+        catalog.definition(owned.COURSE_ENROLMENT), {"course_cd": None, "first_class_dt": START}
+    )
+    response = _once_known(
+        lambda: places.amal.post(
+            f"{COURSES}/{course_id}/enrolments", json={"client_id": client_id, "answers": answers}
+        )
+    )
+    assert response.status_code == 201, response.text
+
+
+class Flow:
+    """Sends a form's cases to where the form is recorded (a session's own forms: POST
+    /sessions/{id}/forms)."""
+
+    # Whether the endpoint keeps drafts; answers it fills in itself.
+    drafts: ClassVar[bool] = True
+    fills: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self, places: Places, session_type: str, form_key: str) -> None:
+        self.places, self.session_type, self.form_key = places, session_type, form_key
+        self.amal = places.amal
+        self._used = 0
+
+    @classmethod
+    def adapt(cls, case: Case) -> list[Case]:
+        """The case as this endpoint takes it."""
+        return [case if cls.drafts else replace(case, draft=False)]
+
+    def send(self, case: Case) -> Outcome:
+        session_id = session_of(self.places, self.session_type)
+        body = {"form_key": self.form_key, "answers": case.answers, "draft": case.draft}
+        response = self.amal.post(f"{SESSIONS}/{session_id}/forms", json=body)
+        if response.status_code != 201:
+            return Outcome(response)
+        form = response.json()
+        return Outcome(
+            response, form["answers"], form["status"] == "completed",
+            f"{SESSIONS}/{session_id}/forms/{form['id']}",
+        )  # fmt: skip
+
+    def read_back(self, where: str) -> tuple[bool, int]:
+        """(completed, definition version) of the record at `where`."""
+        form = self.amal.get(where).json()
+        return form["status"] == "completed", form["definition_version"]
+
+    def client_for(self, case: Case) -> str:
+        """A client of its own for a case that records something; the last of the pool,
+        never recorded, for the refusals."""
+        if case.refused is not None:
+            return self.places.pool[-1]
+        assert self._used < len(self.places.pool) - 1, "the pool is too small"
+        self._used += 1
+        return self.places.pool[self._used - 1]
+
+
+class AttendeeFlow(Flow):
+    """A named attendee's form: every client of the pool attends the group."""
+
+    def __init__(self, places: Places, session_type: str, form_key: str) -> None:
+        super().__init__(places, session_type, form_key)
+        self.session_id = session_of(places, session_type)
+        self.attendees = f"{SESSIONS}/{self.session_id}/attendees"
+        added = _once_known(
+            lambda: self.amal.post(self.attendees, json={"client_ids": places.pool})
+        )
+        assert added.status_code == 201, added.text
+        assert added.json()["attendee_form_key"] == form_key
+
+    def send(self, case: Case) -> Outcome:
+        client = self.client_for(case)
+        body = {"answers": case.answers, "draft": case.draft}
+        response = self.amal.put(f"{self.attendees}/{client}/form", json=body)
+        if response.status_code != 200:
+            return Outcome(response)
+        form = response.json()["form"]
+        assert form["form_key"] == self.form_key
+        return Outcome(
+            response, form["answers"], form["status"] == "completed", f"{self.attendees}/{client}"
+        )
+
+    def read_back(self, where: str) -> tuple[bool, int]:
+        form = self.amal.get(where).json()["form"]
+        return form["status"] == "completed", form["definition_version"]
+
+
+class CourseOpenFlow(Flow):
+    """Course Open: each accepted case a course of its own (a fresh code); no drafts."""
+
+    drafts = False
+
+    @classmethod
+    def adapt(cls, case: Case) -> list[Case]:
+        [case] = super().adapt(case)
+        if "course_cd" in case.answers:
+            case = replace(case, answers={**case.answers, "course_cd": THIS_COURSE})
+        return [case]
+
+    def send(self, case: Case) -> Outcome:
+        answers = dict(case.answers)
+        if answers.get("course_cd") == THIS_COURSE:
+            answers["course_cd"] = f"E2E-{uuid.uuid4().hex[:8].upper()}"
+        body = {"program_id": self.places.program, "answers": answers}
+        response = self.amal.post(COURSES, json=body)
+        if response.status_code != 201:
+            return Outcome(response)
+        course = response.json()
+        return Outcome(response, course["answers"], True, f"{COURSES}/{course['id']}")
+
+    def read_back(self, where: str) -> tuple[bool, int]:
+        return True, self.amal.get(where).json()["definition_version"]
+
+
+class CourseFormFlow(Flow):
+    """A form of a course (Enrolment, Exit): it holds the course's own code, filled in
+    when left out, refused when another's."""
+
+    fills = frozenset({"course_cd"})
+
+    def __init__(self, places: Places, session_type: str, form_key: str) -> None:
+        super().__init__(places, session_type, form_key)
+        self.course_id = new_course(places)
+        self.course = f"{COURSES}/{self.course_id}"
+        self.code: str = self.amal.get(self.course).json()["code"]
+
+    @classmethod
+    def adapt(cls, case: Case) -> list[Case]:
+        [case] = super().adapt(case)
+        if "course_cd" in case.answers:
+            return [replace(case, answers={**case.answers, "course_cd": THIS_COURSE})]
+        if case.refused != ["answers.course_cd"]:
+            return [case]
+        return [
+            replace(case, name=f"{case.name}: the course's, filled in", refused=None),
+            replace(
+                case,
+                name=f"{case.name}: another course's, refused",
+                answers={**case.answers, "course_cd": OTHER_COURSE},
+            ),
+        ]
+
+    def answers(self, case: Case) -> dict[str, Any]:
+        answers = dict(case.answers)
+        if answers.get("course_cd") == THIS_COURSE:
+            answers["course_cd"] = self.code
+        return answers
+
+
+class EnrolmentFlow(CourseFormFlow):
+    """Enrolment: each accepted case a client of the pool enrolled in the course."""
+
+    def send(self, case: Case) -> Outcome:
+        client = self.client_for(case)
+        body = {"client_id": client, "answers": self.answers(case), "draft": case.draft}
+        response = _once_known(lambda: self.amal.post(f"{self.course}/enrolments", json=body))
+        if response.status_code != 201:
+            return Outcome(response)
+        form = response.json()["form"]
+        return Outcome(
+            response, form["answers"], form["status"] == "completed",
+            f"{self.course}/enrolments/{client}",
+        )  # fmt: skip
+
+    def read_back(self, where: str) -> tuple[bool, int]:
+        form = self.amal.get(where).json()["form"]
+        return form["status"] == "completed", form["definition_version"]
+
+
+class ExitFlow(CourseFormFlow):
+    """Exit: every client of the pool enrolled; each accepted case exits one. No drafts."""
+
+    drafts = False
+
+    def __init__(self, places: Places, session_type: str, form_key: str) -> None:
+        super().__init__(places, session_type, form_key)
+        for client in places.pool:
+            enrol(places, self.course_id, client)
+
+    def send(self, case: Case) -> Outcome:
+        client = self.client_for(case)
+        where = f"{self.course}/enrolments/{client}"
+        response = self.amal.put(f"{where}/exit", json={"answers": self.answers(case)})
+        if response.status_code != 200:
+            return Outcome(response)
+        return Outcome(response, response.json()["exit"]["answers"], True, where)
+
+    def read_back(self, where: str) -> tuple[bool, int]:
+        enrolment = self.amal.get(where).json()
+        return enrolment["status"] == "exited", enrolment["exit"]["definition_version"]
+
+
+class AttendanceFlow(Flow):
+    """Attendance: PUT /courses/{id}/attendance/{class_date} takes no answers. The class
+    date is its path; the `attendance` answer, the list the class's one client is marked
+    in; any other answer is sent as a field of that name, which it does not have."""
+
+    drafts = False
+    DATE, STATUS = "class_date", "attendance"
+    # Named by the endpoint when no client is marked (the `attendance` answer left out).
+    UNMARKED = "present"
+
+    def __init__(self, places: Places, session_type: str, form_key: str) -> None:
+        super().__init__(places, session_type, form_key)
+        self.course_id = new_course(places)
+        self.course = f"{COURSES}/{self.course_id}"
+        self.client = places.pool[0]
+        enrol(places, self.course_id, self.client)
+
+    @classmethod
+    def adapt(cls, case: Case) -> list[Case]:
+        [case] = super().adapt(case)
+        untaken = sorted(k for k in case.answers if k not in (cls.DATE, cls.STATUS))
+        if case.refused is None and not untaken:
+            return [case]
+        named = {cls.field_of(r.removeprefix("answers."), case) for r in case.refused or ()}
+        refused = sorted(named | set(untaken))
+        return [replace(case, name=f"{case.name} (sent as fields {refused})", refused=refused)]
+
+    @classmethod
+    def field_of(cls, key: str, case: Case) -> str:
+        """The field the endpoint names for a refused answer to `key`."""
+        if key == cls.STATUS:
+            value = case.answers.get(cls.STATUS)
+            return cls.UNMARKED if value is None else str(value)
+        return key
+
+    def send(self, case: Case) -> Outcome:
+        class_date = case.answers.get(self.DATE, "undated")
+        body: dict[str, Any] = {
+            k: v for k, v in case.answers.items() if k not in (self.DATE, self.STATUS)
+        }
+        if (status := case.answers.get(self.STATUS)) is not None:
+            body[str(status)] = [self.client]
+        where = f"{self.course}/attendance/{class_date}"
+        response = self.amal.put(where, json=body)
+        if response.status_code != 200:
+            return Outcome(response)
+        sheet = response.json()
+        assert [m["client_id"] for m in sheet["marks"]] == [self.client], sheet
+        stored = {self.DATE: sheet["class_date"], self.STATUS: sheet["marks"][0]["status"]}
+        assert stored == {self.DATE: class_date, self.STATUS: status}, stored
+        return Outcome(response, stored, True, where)
+
+    def read_back(self, where: str) -> tuple[bool, int]:
+        return True, self.amal.get(where).json()["definition_version"]
+
+
+def flow_kind(form_key: str) -> type[Flow]:
+    """Where a form is recorded: its own flow (`sessions.forms.owned`), or its session."""
+    if form_key in owned.ATTENDEE_FORMS.values():
+        return AttendeeFlow
+    return {
+        owned.COURSE_OPEN: CourseOpenFlow,
+        owned.COURSE_ENROLMENT: EnrolmentFlow,
+        owned.COURSE_EXIT: ExitFlow,
+        owned.COURSE_ATTENDANCE: AttendanceFlow,
+    }.get(form_key, Flow)
+
+
+def accepted_per_form() -> int:
+    """The most cases of one owned form that record something (each takes a client)."""
+    most = 0
+    for _, form_key in FORMS:
+        kind = flow_kind(form_key)
+        if kind is Flow:
             continue
-        named = sorted(f["field"] for f in response.json().get("error", {}).get("fields", []))
+        cases = [a for c in all_cases(catalog.definition(form_key)) for a in kind.adapt(c)]
+        most = max(most, sum(1 for c in cases if c.refused is None))
+    return most
+
+
+# --- the module's places ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def places(amal: GatewayClient) -> Places:
+    programs: list[str] = amal.get("/api/identity/me").json()["program_ids"]
+    client_id = str(register(amal, given_name="Leila", family_name="Farah")["id"])
+    # One client per accepted case of a form, and one more kept for the refusals.
+    pool = [
+        str(register(amal, given_name=f"Student{n:02d}", family_name="Karimi")["id"])
+        for n in range(accepted_per_form() + 1)
+    ]
+    return Places(amal, programs[0], client_id, pool)
+
+
+_FLOWS: dict[tuple[str, str], Flow] = {}
+
+
+def flow_of(places: Places, session_type: str, form_key: str) -> Flow:
+    """The form's flow, its group or course made once for the module."""
+    if (session_type, form_key) not in _FLOWS:
+        _FLOWS[session_type, form_key] = flow_kind(form_key)(places, session_type, form_key)
+    return _FLOWS[session_type, form_key]
+
+
+def run(flow: Flow, cases: list[Case]) -> list[Outcome]:
+    """Every case, adapted to the form's endpoint, then one assertion listing each that
+    went otherwise; what each accepted case recorded."""
+    assert cases, f"{flow.form_key}: no cases derived"
+    wrong: list[str] = []
+    recorded: list[Outcome] = []
+    for case in (adapted for c in cases for adapted in flow.adapt(c)):
+        got = flow.send(case)
+        response = got.response
+        if case.refused is None:
+            expected = set(case.answers) | flow.fills
+            if got.stored is None:
+                wrong.append(f"{case.name}: {response.status_code} {response.text[:300]}")
+            elif set(got.stored) != expected:
+                wrong.append(f"{case.name}: answers stored {sorted(got.stored)}")
+            elif got.completed == case.draft:
+                wrong.append(f"{case.name}: kept {'completed' if got.completed else 'a draft'}")
+            else:
+                recorded.append(got)
+            continue
+        named = _fields(response)
         if response.status_code != 422 or named != case.refused:
             wrong.append(f"{case.name}: {response.status_code}, named {named}, not {case.refused}")
-    assert not wrong, f"{form_key}:\n  " + "\n  ".join(wrong)
+    assert not wrong, f"{flow.form_key}:\n  " + "\n  ".join(wrong)
+    return recorded
 
 
 # --- the cases ----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("session_type", "form_key"), FORMS)
-def test_a_valid_record(
-    amal: GatewayClient, program: str, client_id: str, session_type: str, form_key: str
-) -> None:
-    session_id = session_of(amal, program, client_id, session_type)
+def test_a_valid_record(places: Places, session_type: str, form_key: str) -> None:
+    flow = flow_of(places, session_type, form_key)
     d = catalog.definition(form_key)
-    run(amal, session_id, form_key, [valid_case(d)])
-    forms = amal.get(f"{SESSIONS}/{session_id}/forms").json()["items"]
-    done = [f for f in forms if f["form_key"] == form_key and f["status"] == "completed"]
-    assert done and done[0]["definition_version"] == d.version
+    [got] = run(flow, [valid_case(d)])
+    assert flow.read_back(got.where) == (True, d.version)
+
+
+def test_attendance_takes_every_value_of_its_list(places: Places) -> None:
+    """Each value of the Attendance form's list is a list PUT .../attendance takes."""
+    [(session_type, form_key)] = [f for f in FORMS if f[1] == owned.COURSE_ATTENDANCE]
+    flow = flow_of(places, session_type, form_key)
+    d = catalog.definition(form_key)
+    status = d.question(AttendanceFlow.STATUS)
+    assert status is not None and status.choices
+    cases = [
+        Case(f"marked {c.key}", fill(d, {AttendanceFlow.STATUS: c.key}), draft=False)
+        for c in status.choices
+        if not c.retired
+    ]
+    assert len(run(flow, cases)) == len(cases)
 
 
 @pytest.mark.parametrize(("session_type", "form_key"), FORMS)
 def test_each_required_answer_missing_is_named(
-    amal: GatewayClient, program: str, client_id: str, session_type: str, form_key: str
+    places: Places, session_type: str, form_key: str
 ) -> None:
     cases = list(required_cases(catalog.definition(form_key)))
     if not cases:
         # A form with no unconditional required question: a blank one completes.
         cases = [Case("blank", {}, draft=False)]
-    run(amal, session_of(amal, program, client_id, session_type), form_key, cases)
+    run(flow_of(places, session_type, form_key), cases)
 
 
 @pytest.mark.parametrize(("session_type", "form_key"), FORMS)
-def test_each_conditional_rule(
-    amal: GatewayClient, program: str, client_id: str, session_type: str, form_key: str
-) -> None:
+def test_each_conditional_rule(places: Places, session_type: str, form_key: str) -> None:
     cases = list(conditional_cases(catalog.definition(form_key)))
     if not cases:
         d = catalog.definition(form_key)
         assert all(q.visible_when is None for q in d.active)
         return
-    run(amal, session_of(amal, program, client_id, session_type), form_key, cases)
+    run(flow_of(places, session_type, form_key), cases)
 
 
 @pytest.mark.parametrize(("session_type", "form_key"), FORMS)
 def test_a_value_outside_its_list_is_named(
-    amal: GatewayClient, program: str, client_id: str, session_type: str, form_key: str
+    places: Places, session_type: str, form_key: str
 ) -> None:
     d = catalog.definition(form_key)
     cases = out_of_list_cases(d)
     if not cases:
         assert not any(q.choices for q in d.active)
         return
-    run(amal, session_of(amal, program, client_id, session_type), form_key, cases)
+    run(flow_of(places, session_type, form_key), cases)
 
 
 def test_the_cases_cover_every_rule_and_required_question() -> None:
-    """The derivation itself: nothing of a definition escapes the cases above."""
+    """The derivation itself: nothing of a definition escapes the cases above, and each
+    form is sent where it is recorded, every case of it."""
     for _, form_key in FORMS:
         d = catalog.definition(form_key)
         names = " ".join(c.name for c in conditional_cases(d))
@@ -341,3 +730,20 @@ def test_the_cases_cover_every_rule_and_required_question() -> None:
         assert required == {f"answers.{q.key}" for q in d.active if q.required}, form_key
         named = {r for c in out_of_list_cases(d) for r in c.refused or ()}
         assert named == {f"answers.{q.key}" for q in d.active if q.choices}, form_key
+    # The forms with a flow of their own are the ones the session's endpoint refuses.
+    assert {k for _, k in FORMS if flow_kind(k) is not Flow} == set(owned.OWNED)
+    for _, form_key in FORMS:
+        kind = flow_kind(form_key)
+        for case in all_cases(catalog.definition(form_key)):
+            adapted = kind.adapt(case)
+            # No case is dropped; only the course code and attendance change what is named.
+            assert adapted and all(a.name.startswith(case.name) for a in adapted), case.name
+            if kind in (Flow, AttendeeFlow, CourseOpenFlow):
+                assert [a.refused for a in adapted] == [case.refused], (form_key, case.name)
+    # Attendance: the class date, the list, a list it does not have, and every other
+    # question of the form (a field it does not have) are each named by some case.
+    d = catalog.definition(owned.COURSE_ATTENDANCE)
+    assert {q.key for q in d.active if q.required} == {AttendanceFlow.DATE, AttendanceFlow.STATUS}
+    named = {r for c in all_cases(d) for a in AttendanceFlow.adapt(c) for r in a.refused or ()}
+    others = {q.key for q in d.active} - {AttendanceFlow.DATE, AttendanceFlow.STATUS}
+    assert named == {AttendanceFlow.DATE, AttendanceFlow.UNMARKED, NOT_A_CHOICE} | others
