@@ -14,6 +14,7 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from icare.workbooks import MAX_RECORDS_PER_FILE, Row, write_workbook
+from icare.workbooks.writer import build_workbook
 from reference.icare import Template, catalog
 
 TEMPLATES = catalog.templates()
@@ -268,3 +269,23 @@ def test_non_text_values_are_refused_and_dates_written_as_text(
     birth: Any = dt.date(1980, 1, 2)  # outside Row's type: what a caller might pass
     data = write_workbook(template, [{"client_birth_dt": birth}])
     assert open_xlsx(data).worksheets[0]["D4"].value == "1980-01-02"
+
+
+def test_constant_memory_mode_writes_the_same_workbook(
+    valid_rows: Callable[[Template, int], list[Row]], open_xlsx: Callable[..., Any]
+) -> None:
+    """The writer's alternative xlsxwriter mode (streamed rows, inline strings)."""
+    template = catalog.template("employment")
+    rows = valid_rows(template, 3)
+    default = open_xlsx(write_workbook(template, rows))
+    streamed = open_xlsx(build_workbook(template, rows, constant_memory=True))
+    for ours, theirs in zip(default.worksheets, streamed.worksheets, strict=True):
+        assert (ours.title, ours.sheet_state) == (theirs.title, theirs.sheet_state)
+        assert [list(r) for r in ours.values] == [list(r) for r in theirs.values]
+    validations = [
+        [(str(v.sqref), v.formula1) for v in book.worksheets[0].data_validations.dataValidation]
+        for book in (default, streamed)
+    ]
+    assert validations[0] == validations[1] and validations[0]
+    assert streamed.worksheets[0].row_dimensions[2].hidden
+    assert streamed.worksheets[0]["C4"].number_format == "@"
