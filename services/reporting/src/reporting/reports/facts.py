@@ -19,8 +19,9 @@ from sqlalchemy import (
     case,
     cast,
     func,
-    literal,
+    literal_column,
     or_,
+    select,
     true,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, array
@@ -98,27 +99,34 @@ class Fact:
 # --- shared expressions ---------------------------------------------------------------
 
 
+def constant(value: str | int) -> Expr:
+    """A constant written into the SQL text rather than bound: a dimension's expression
+    must read the same in the select list, GROUPING SETS and GROUPING(), and two bound
+    copies of one value are two different parameters to PostgreSQL. Our own constants
+    only, never input."""
+    if isinstance(value, int):
+        return literal_column(str(int(value)))
+    return literal_column("'" + value.replace("'", "''") + "'")
+
+
 def month_of(date: Expr) -> Expr:
-    return func.to_char(date, "YYYY-MM")
+    return func.to_char(date, constant("YYYY-MM"))
 
 
 def age_group(person: Any, at: Expr) -> Expr:
     """The client's age group on the fact's date: from the date of birth when known,
     else the anonymous profile's age range, else Unknown."""
-    years = func.date_part("year", func.age(cast(at, Date), person.c.birth_date))
+    years = func.date_part(constant("year"), func.age(cast(at, Date), person.c.birth_date))
     bands = [
-        (years < 15, "0-14"),
-        (years < 25, "15-24"),
-        (years < 35, "25-34"),
-        (years < 45, "35-44"),
-        (years < 55, "45-54"),
-        (years < 65, "55-64"),
+        (years < constant(int(band.split("-")[1]) + 1), constant(band))
+        for band in AGE_GROUPS
+        if "-" in band
     ]
-    from_birth = case(*bands, else_=literal("65+"))
+    from_birth = case(*bands, else_=constant(AGE_GROUPS[-1]))
     return case(
         (person.c.birth_date.is_not(None), from_birth),
         (person.c.age_range.is_not(None), person.c.age_range),
-        else_=literal(UNKNOWN_AGE),
+        else_=constant(UNKNOWN_AGE),
     )
 
 
@@ -315,18 +323,29 @@ def funder_match(ids: Expr, names: Expr, funder_id: Expr, code: Expr, name: Expr
 
 def _service_agreements() -> Fact:
     s, source, person, survivor = _service_source("funded")
-    a = RptAgreement.__table__
+    agreements = RptAgreement.__table__
+    # One row per (agreement, program): services then join on equal program ids (a hash
+    # join), not on `program_id = ANY(program_ids)`, which PostgreSQL cannot estimate.
+    a = select(
+        agreements.c.id,
+        agreements.c.agency_id,
+        agreements.c.funder_id,
+        agreements.c.funder_code,
+        agreements.c.funder_name,
+        agreements.c.starts_on,
+        agreements.c.ends_on,
+        func.unnest(agreements.c.program_ids).label("program_id"),
+    ).subquery("agreement_programs")  # fmt: skip
     joined = source.join(
         a,
         and_(
             a.c.agency_id == s.c.agency_id,
-            s.c.program_id == func.any(a.c.program_ids),
+            a.c.program_id == s.c.program_id,
             s.c.service_date.between(a.c.starts_on, a.c.ends_on),
-            funder_match(
-                s.c.funder_ids, s.c.funder_names, a.c.funder_id, a.c.funder_code, a.c.funder_name
-            ),
+            funder_match(s.c.funder_ids, s.c.funder_names, a.c.funder_id, a.c.funder_code,
+                         a.c.funder_name),
         ),
-    )
+    )  # fmt: skip
     return Fact(
         key="service_agreements",
         source=joined,

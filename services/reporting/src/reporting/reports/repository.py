@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Text, and_, cast, literal, literal_column, or_, select
+from sqlalchemy import Text, and_, cast, func, literal, or_, select, text, tuple_
 from sqlalchemy.dialects.postgresql import ARRAY, UUID, array
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -111,38 +111,46 @@ def _number(value: Any) -> int | float | None:
     return int(value) if isinstance(value, int) else float(value)
 
 
-async def totals(
-    db: AsyncSession, fact: Fact, measures: Sequence[Measure], where: Sequence[Expr]
-) -> dict[str, int | float | None]:
-    statement = (
-        select(*(m.expr.label(m.key) for m in measures)).select_from(fact.source).where(*where)
-    )
-    row = (await db.execute(statement)).one()
-    return {m.key: _number(row._mapping[m.key]) for m in measures}
-
-
-async def breakdown(
+async def aggregate(
     db: AsyncSession,
     fact: Fact,
-    dimension: Dimension,
+    dimensions: Sequence[Dimension],
     measures: Sequence[Measure],
     where: Sequence[Expr],
-) -> list[dict[str, Any]]:
-    """One row per value of the dimension. Grouped by position: the dimension's
-    expression carries bound values (age bands, month format) that would not match a
-    second copy of it in GROUP BY."""
+) -> tuple[dict[str, int | float | None], dict[str, list[dict[str, Any]]]]:
+    """The totals and one table per dimension, in ONE statement: the fact is read and
+    joined once, then grouped by each dimension alone and by nothing (GROUPING SETS).
+    Rows whose `GROUPING(dimension)` is 0 belong to that dimension's table."""
+    keys = [f"d{i}" for i in range(len(dimensions))]
+    columns = [d.expr.label(k) for d, k in zip(dimensions, keys, strict=True)]
+    flags = [func.grouping(d.expr).label(f"g{i}") for i, d in enumerate(dimensions)]
+    sets = [tuple_(d.expr) for d in dimensions]
     statement = (
-        select(dimension.expr.label("key"), *(m.expr.label(m.key) for m in measures))
+        select(*columns, *flags, *(m.expr.label(m.key) for m in measures))
         .select_from(fact.source)
         .where(*where)
-        .group_by(literal_column("1"))
+        .group_by(func.grouping_sets(*sets, tuple_()))
     )
-    rows = []
+    totals: dict[str, int | float | None] = {m.key: None for m in measures}
+    tables: dict[str, list[dict[str, Any]]] = {d.key: [] for d in dimensions}
     for row in (await db.execute(statement)).mappings():
-        key = row["key"]
         values: dict[str, Any] = {m.key: _number(row[m.key]) for m in measures}
-        rows.append({"key": None if key is None else str(key), **values})
-    return rows
+        grouped = [i for i in range(len(dimensions)) if row[f"g{i}"] == 0]
+        if not grouped:
+            totals = values
+            continue
+        key = row[keys[grouped[0]]]
+        tables[dimensions[grouped[0]].key].append(
+            {"key": None if key is None else str(key), **values}
+        )
+    return totals, tables
+
+
+async def tune(db: AsyncSession) -> None:
+    """Memory for the report's sorts and hashes (count of distinct clients per group)
+    in this transaction only, so they stay in memory rather than spill to disk."""
+    await db.execute(text("SET LOCAL work_mem = '64MB'"))
+    await db.execute(text("SET LOCAL enable_nestloop = off"))
 
 
 # --- look-ups -------------------------------------------------------------------------

@@ -190,20 +190,25 @@ async def run(
     fact = report.source
     measures = [fact.measures[m] for m in report.measures]
     where = repo.conditions(fact, filters)
-    totals = await repo.totals(db, fact, measures, where)
+    dimensions = [fact.dimensions[name] for name in report.breakdowns]
+    await repo.tune(db)
+    totals, found = await repo.aggregate(db, fact, dimensions, measures, where)
+    if not any(totals.values()) and all(v is None for v in totals.values()):
+        totals = dict.fromkeys(totals, 0)
     tables = []
-    for name in report.breakdowns:
-        dimension = fact.dimensions[name]
-        rows = await repo.breakdown(db, fact, dimension, measures, where)
+    for dimension in dimensions:
+        rows = found[dimension.key]
         keys = {r["key"] for r in rows if r["key"] is not None}
         labels = await _labels(db, actor.agency_id, dimension, keys) if dimension.labels else {}
         for row in rows:
             row["label"] = labels.get(row["key"], row["key"]) if row["key"] is not None else None
-        rows = [{"key": r["key"], "label": r["label"], **{m.key: r[m.key] for m in measures}}
-                for r in _sorted(dimension, rows, measures[0].key)]  # fmt: skip
+        rows = [
+            {"key": r["key"], "label": r["label"], **{m.key: r[m.key] for m in measures}}
+            for r in _sorted(dimension, rows, measures[0].key)
+        ]
         tables.append(
             Table(
-                key=name,
+                key=dimension.key,
                 title=_title(dimension.title_en, dimension.title_fr),
                 columns=[_dimension_column(dimension), *(_measure_column(m) for m in measures)],
                 rows=rows,
