@@ -7,6 +7,7 @@ import uuid
 
 import asyncpg  # type: ignore[import-untyped, unused-ignore]
 
+from kit.clock import utcnow
 from kit.testing import Agency
 from sessions.forms import catalog, owned
 from sessions.groups.service import GROUP_FORMS
@@ -118,3 +119,49 @@ async def test_the_group_form_and_its_attendees_forms_still_work(agency: Agency)
         )
         assert own.status_code == 200, own.text
         assert own.json()["form"]["form_key"] == attendee_form
+
+
+async def test_one_saved_here_before_is_read_never_changed_here(
+    agency: Agency, admin_db: asyncpg.Connection
+) -> None:
+    """Forms of an owned key saved through this endpoint before it refused them: still
+    read, never changed, completed or amended here (nothing published)."""
+    amal = agency.worker()
+    session = await new_group(amal, agency, "language_training")
+    path = f"/sessions/{session['id']}/forms"
+    ids = {}
+    for key, status in (("lt_enrolment", "draft"), ("lt_exit", "completed")):
+        ids[key] = uuid.uuid4()
+        await admin_db.execute(
+            "INSERT INTO service_forms (id, agency_id, session_id, form_key, definition_version,"
+            " answers, status, author_id, private, agency_answers, version, updated_by,"
+            " created_at, updated_at, completed_at)"
+            " VALUES ($1, $2, $3, $4, 1, '{}'::jsonb, $5, $6, false, '{}'::jsonb, $7, $6,"
+            " now(), now(), $8)",
+            ids[key], agency.id, uuid.UUID(session["id"]), key, status, amal.id,
+            1 if status == "completed" else 0, utcnow() if status == "completed" else None,
+        )  # fmt: skip
+    listed = await amal.get(path)
+    assert {f["form_key"] for f in listed.json()["items"]} == {"lt_enrolment", "lt_exit"}
+
+    draft = f"{path}/{ids['lt_enrolment']}"
+    assert (await amal.get(draft)).status_code == 200
+    for body in ({"answers": answers_for("lt_enrolment")}, {"draft": False}):
+        refused = await amal.patch(draft, json=body)
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["error"]["code"] == "form_recorded_elsewhere"
+        assert fields(refused) == ["form_key"]
+        assert "POST /courses/{course_id}/enrolments" in refused.text
+    completed = f"{path}/{ids['lt_exit']}"
+    amended = await amal.post(
+        f"{completed}/amendments",
+        json={"answers": answers_for("lt_exit"), "reason": "wrong course"},
+    )
+    assert amended.status_code == 409 and fields(amended) == ["form_key"], amended.text
+    assert "/exit" in amended.text
+
+    published = await admin_db.fetchval(
+        "SELECT count(*) FROM outbox WHERE payload->'form'->>'id' = ANY($1::text[])",
+        [str(i) for i in ids.values()],
+    )
+    assert published == 0

@@ -2,7 +2,8 @@
 forms amended (every version kept), the tasks and referrals they ask for.
 
 A form recorded by its own flow (a group attendee's form, the language-training forms:
-`sessions.forms.owned`) is refused here, naming the endpoint that records it.
+`sessions.forms.owned`) is refused here, naming the endpoint that records it; one saved
+here before that is read as it is, never changed or completed here.
 
 Events: a draft added or changed publishes `sessions.service.drafted.v1` (so referrals
 lists it on its author's My work and files accepts attachments on it); completing a
@@ -333,18 +334,34 @@ async def _complete(
 
 # --- use cases --------------------------------------------------------------------------------
 
+RECORDED_ELSEWHERE = "form_recorded_elsewhere"
+
+
+def _recorded_elsewhere(form_key: str) -> str | None:
+    """Why `form_key` is not a session's form (it has its own flow), or None."""
+    flow = owned.flow(form_key)
+    if flow is None:
+        return None
+    return f"{form_key} is recorded with {flow.what} ({flow.endpoint}), not as a session's form"
+
+
+def _refuse_recorded_elsewhere(form: ServiceForm) -> None:
+    """A form of an owned key saved here before that was refused stays as it is: read,
+    never changed or completed here (it would publish a form no consumer understands)."""
+    if (elsewhere := _recorded_elsewhere(form.form_key)) is not None:
+        raise Conflict(
+            elsewhere,
+            code=RECORDED_ELSEWHERE,
+            fields=[{"field": "form_key", "message": elsewhere}],
+        )
+
 
 async def add_form(
     db: AsyncSession, actor: Principal, session_id: uuid.UUID, data: ServiceFormCreate
 ) -> ServiceFormOut:
     session = await visible_session(db, actor, session_id)
-    if (elsewhere := owned.flow(data.form_key)) is not None:
-        raise Invalid(
-            "form_key",
-            f"{data.form_key} is recorded with {elsewhere.what} ({elsewhere.endpoint}),"
-            " not as a session's form",
-            code="form_recorded_elsewhere",
-        )
+    if (elsewhere := _recorded_elsewhere(data.form_key)) is not None:
+        raise Invalid("form_key", elsewhere, code=RECORDED_ELSEWHERE)
     allowed = [k for k in catalog.forms_for(session.type) if owned.flow(k) is None]
     if data.form_key not in allowed:
         raise Invalid(
@@ -428,6 +445,7 @@ async def update_draft(
 ) -> ServiceFormOut:
     """Change a draft, and complete it with `draft: false`."""
     session, form = await _changeable(db, actor, session_id, form_id)
+    _refuse_recorded_elsewhere(form)
     if form.status == "completed":
         raise Conflict(
             "a completed form is changed by an amendment (POST .../amendments, with a reason)",
@@ -494,6 +512,7 @@ async def amend(
 ) -> ServiceFormOut:
     """A new version of a completed form; the previous one is kept with who, when, why."""
     session, form = await _changeable(db, actor, session_id, form_id)
+    _refuse_recorded_elsewhere(form)
     if form.status != "completed":
         raise Conflict(
             "a draft is changed directly (PATCH), not amended", code="form_not_completed"
