@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from contracts.clients import ClientMerged, ClientUnmerged, ClientUpdated
 from contracts.referrals import ReferralUpdated
-from contracts.sessions import FormAmendment, ServiceAmended, ServiceRecorded
+from contracts.sessions import DraftSaved, FormAmendment, ServiceAmended, ServiceRecorded
 from kit.clock import utcnow
 from kit.db import Database
 from reporting.readmodel.models import TENANT_TABLES
@@ -230,3 +230,27 @@ async def test_row_level_security_on_every_table(
                 assert seen == 0, name
     async with database.transaction(agency_id=feed.id) as db:
         assert await db.scalar(text("SELECT count(*) FROM rpt_services")) == 1
+
+
+async def test_a_draft_is_open_until_completed_whatever_the_order(feed: Feed) -> None:
+    manager = feed.agency.manager()
+    amal = feed.agency.worker()
+    await feed.staff(amal, "Amal", "Haddad")
+    client_id = await feed.client()
+    session = feed.session(amal, feed.agency.settle, client_ids=[client_id])
+    draft = feed.form(session, amal, status="draft", version=0, updated_at=utcnow())
+    saved = DraftSaved(agency_id=feed.id, session=session, form=draft)
+    await feed.send(saved)
+    drafts = await run(manager, "open_drafts")
+    assert drafts["totals"]["drafts"] == 1
+    assert table(drafts, "worker", "drafts") == {"Amal Haddad": 1}
+    # A draft is not a service and serves no client yet.
+    assert (await run(manager, "services_by_type"))["totals"] == {"services": 0, "clients": 0}
+    assert (await run(manager, "clients_served"))["totals"]["clients"] == 0
+
+    completed = draft.model_copy(update={"status": "completed", "version": 1})
+    await feed.send(ServiceRecorded(agency_id=feed.id, session=session, form=completed))
+    later = draft.model_copy(update={"updated_at": utcnow() + dt.timedelta(minutes=5)})
+    await feed.send(DraftSaved(agency_id=feed.id, session=session, form=later))  # late
+    assert (await run(manager, "open_drafts"))["totals"]["drafts"] == 0
+    assert (await run(manager, "services_by_type"))["totals"] == {"services": 1, "clients": 1}

@@ -92,7 +92,7 @@ async def test_the_catalog_lists_each_report_with_its_criteria(maple: Maple) -> 
     assert response.status_code == 200, response.text
     catalog = response.json()
     assert [r["key"] for r in catalog["reports"]] == [r.key for r in REPORTS]
-    assert len(catalog["reports"]) == 12
+    assert len(catalog["reports"]) == 13
     served = next(r for r in catalog["reports"] if r["key"] == "clients_served")
     assert served["title"] == {"en": "Clients served", "fr": "Clients servis"}
     assert {"date_from", "program_id", "agreement_id", "funder_id", "worker_id", "gender",

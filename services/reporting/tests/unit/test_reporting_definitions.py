@@ -19,7 +19,7 @@ from reporting.reports.schemas import Column, Criteria, ReportResult, Table, Tit
 
 def test_the_catalog_is_well_formed() -> None:
     check()
-    assert len(REPORTS) == 12
+    assert len(REPORTS) == 13
     assert len(BY_KEY) == len(REPORTS)
     for report in REPORTS:
         assert report.title_en and report.title_fr and report.description_fr

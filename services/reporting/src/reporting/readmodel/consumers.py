@@ -29,8 +29,10 @@ from contracts.sessions import (
     CourseEnrolmentRecorded,
     CourseOpened,
     CourseUpdated,
+    DraftSaved,
     GroupAttendanceUpdated,
     ServiceAmended,
+    ServiceFormRecord,
     ServiceRecorded,
     SessionRecord,
     SupportServicesRecorded,
@@ -123,34 +125,38 @@ def _funders(session: SessionRecord) -> dict[str, Any]:
     }
 
 
+def _service_values(
+    agency_id: uuid.UUID, session: SessionRecord, form: ServiceFormRecord, at: Any
+) -> dict[str, Any]:
+    draft = form.status != "completed"
+    return {
+        "id": form.id,
+        "agency_id": agency_id,
+        "session_id": session.id,
+        "session_type": session.type,
+        "form_key": form.form_key,
+        "service_date": session.date,
+        "delivery_mode": session.delivery_mode,
+        "language_of_service": session.language_of_service,
+        "worker_id": form.author_id if draft else session.worker_id,
+        "program_id": session.program_id,
+        **_funders(session),
+        "client_ids": list(session.client_ids),
+        "client_count": len(set(session.client_ids)),
+        "private": form.private or session.private,
+        "status": "draft" if draft else "completed",
+        # A draft is version 0, below every completed version, so completion wins.
+        "version": 0 if draft else (form.version if form.version is not None else 1),
+        "source_at": at,
+    }
+
+
 async def on_service(db: AsyncSession, event: ServiceRecorded | ServiceAmended) -> None:
     session, form = event.session, event.form
     if form.status != "completed":
         return
-    written = await repo.upsert_newer(
-        db,
-        RptService,
-        {
-            "id": form.id,
-            "agency_id": event.agency_id,
-            "session_id": session.id,
-            "session_type": session.type,
-            "form_key": form.form_key,
-            "service_date": session.date,
-            "delivery_mode": session.delivery_mode,
-            "language_of_service": session.language_of_service,
-            "worker_id": session.worker_id,
-            "program_id": session.program_id,
-            **_funders(session),
-            "client_ids": list(session.client_ids),
-            "client_count": len(set(session.client_ids)),
-            "private": form.private or session.private,
-            "version": form.version if form.version is not None else 1,
-            "source_at": event.occurred_at,
-        },
-        order=("version", "source_at"),
-    )
-    if written:
+    values = _service_values(event.agency_id, session, form, event.occurred_at)
+    if await repo.upsert_newer(db, RptService, values, order=("version", "source_at")):
         await repo.replace_contacts(
             db,
             source="service",
@@ -158,6 +164,15 @@ async def on_service(db: AsyncSession, event: ServiceRecorded | ServiceAmended) 
             client_ids=session.client_ids,
             common=_contact(event.agency_id, session),
         )
+
+
+async def on_draft(db: AsyncSession, event: DraftSaved) -> None:
+    """An open draft (the forms that need completing); it counts as a service, with its
+    clients, only once completed."""
+    at = event.form.updated_at or event.occurred_at
+    values = _service_values(event.agency_id, event.session, event.form, at)
+    values.update(status="draft", version=0)
+    await repo.upsert_newer(db, RptService, values, order=("version", "source_at"))
 
 
 def _contact(agency_id: uuid.UUID, session: SessionRecord) -> dict[str, Any]:
@@ -448,6 +463,7 @@ SUBSCRIPTIONS: tuple[Subscription[Any], ...] = (
     Subscription(ClientUnmerged, on_client_unmerged),
     Subscription(ServiceRecorded, on_service),
     Subscription(ServiceAmended, on_service),
+    Subscription(DraftSaved, on_draft),
     Subscription(GroupAttendanceUpdated, on_group_attendance),
     Subscription(SupportServicesRecorded, on_support),
     Subscription(CourseOpened, on_course),

@@ -9,7 +9,7 @@ kept, and a restricted profile (consent withdrawn) keeps no date of birth either
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, DateTime, Index, Integer, String, Text, text
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -62,10 +62,18 @@ class RptClient(Base):
 
 
 class RptService(Base):
-    """One completed service form and the session it belongs to."""
+    """One service form (completed, or a draft still open) and its session."""
 
     __tablename__ = "rpt_services"
-    __table_args__ = (Index("ix_rpt_services_agency_date", "agency_id", "service_date"),)
+    __table_args__ = (
+        Index("ix_rpt_services_agency_date", "agency_id", "service_date"),
+        Index(
+            "ix_rpt_services_agency_drafts",
+            "agency_id",
+            "service_date",
+            postgresql_where=text("status = 'draft'"),
+        ),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)  # the form's id
     agency_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
@@ -82,6 +90,9 @@ class RptService(Base):
     client_ids: Mapped[list[uuid.UUID]] = mapped_column(_uuids())
     client_count: Mapped[int] = mapped_column(Integer)
     private: Mapped[bool] = mapped_column(Boolean)
+    # "draft" (version 0) until completed; a completed form (version >= 1) is never a
+    # draft again, whatever draft event arrives late.
+    status: Mapped[str] = mapped_column(String(16), server_default="completed")
     version: Mapped[int] = mapped_column(Integer)
     source_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

@@ -288,6 +288,7 @@ def _services() -> Fact:
         source=source,
         agency=s.c.agency_id,
         date=s.c.service_date,
+        base_where=(s.c.status == "completed",),
         program=s.c.program_id,
         worker=s.c.worker_id,
         funder_ids=s.c.funder_ids,
@@ -351,6 +352,7 @@ def _service_agreements() -> Fact:
         source=joined,
         agency=s.c.agency_id,
         date=s.c.service_date,
+        base_where=(s.c.status == "completed",),
         program=s.c.program_id,
         worker=s.c.worker_id,
         funder_ids=s.c.funder_ids,
@@ -371,6 +373,36 @@ def _service_agreements() -> Fact:
             Dimension("session_type", "Session type", "Type de séance", s.c.session_type),
         ),
         measures=_service_measures(s, survivor),
+    )
+
+
+def _drafts() -> Fact:
+    s = RptService.__table__
+    return Fact(
+        key="drafts",
+        source=s,
+        agency=s.c.agency_id,
+        date=s.c.service_date,
+        program=s.c.program_id,
+        worker=s.c.worker_id,
+        funder_ids=s.c.funder_ids,
+        funder_names=s.c.funder_names,
+        base_where=(s.c.status == "draft",),
+        dimensions=_dims(
+            _worker(s.c.worker_id, "Author", "Auteur"),
+            Dimension("form_key", "Service form", "Formulaire de service", s.c.form_key),
+            _program(expr=s.c.program_id),
+            _month(s.c.service_date),
+        ),
+        measures=_measures(
+            Measure("drafts", "Open drafts", "Brouillons ouverts", func.count()),
+            Measure(
+                "oldest_days",
+                "Days since the oldest was saved",
+                "Jours depuis le plus ancien",
+                func.coalesce(func.max(func.current_date() - cast(s.c.source_at, Date)), 0),
+            ),
+        ),
     )
 
 
@@ -656,6 +688,7 @@ FACT_BUILDERS: dict[str, Callable[[], Fact]] = {
     "registrations": _registrations,
     "services": _services,
     "service_agreements": _service_agreements,
+    "drafts": _drafts,
     "groups": _groups,
     "enrolments": _enrolments,
     "exits": _exits,

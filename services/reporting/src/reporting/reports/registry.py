@@ -119,6 +119,18 @@ REPORTS: tuple[Report, ...] = (
         breakdowns=("worker", "program"),
     ),
     Report(
+        key="open_drafts",
+        title_en="Service forms still in draft",
+        title_fr="Formulaires de service encore en brouillon",
+        description_en="Service forms saved as drafts and not completed yet, by author, form "
+        "and program: the forms that need to be completed.",
+        description_fr="Formulaires de service enregistrés en brouillon et pas encore "
+        "remplis, par auteur, formulaire et programme : les formulaires à compléter.",
+        fact="drafts",
+        measures=("drafts", "oldest_days"),
+        breakdowns=("worker", "form_key", "program"),
+    ),
+    Report(
         key="group_activities",
         title_en="Group activities and attendance",
         title_fr="Activités de groupe et participation",
