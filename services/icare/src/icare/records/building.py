@@ -17,6 +17,7 @@ from typing import Any
 
 from icare.records import mapping
 from reference.icare import Template
+from reference.icare.answers import cell_text, cells_from_answers
 from reference.icare.checks import UPLOAD_FIELDS, Problem
 
 Row = dict[str, str | None]
@@ -53,15 +54,6 @@ def row_hash(cells: Mapping[str, str | None]) -> str:
     return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
 
 
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    text = str(value).strip()
-    return text or None
-
-
 def phone_text(raw: str | None) -> str | None:
     """A North American number as iCARE writes it (###-###-####); other text as given."""
     if not raw:
@@ -94,22 +86,22 @@ def client_profile_cells(profile: Mapping[str, Any]) -> Row:
     phones = profile.get("phones") or []
     has_email = profile.get("has_email")
     cells: Row = {
-        "client_validation_type_id": _text(profile.get("identifier_type")),
-        "client_validation_id": _text(profile.get("identifier_value")),
-        "client_birth_dt": _text(profile.get("birth_date")),
+        "client_validation_type_id": cell_text(profile.get("identifier_type")),
+        "client_validation_id": cell_text(profile.get("identifier_value")),
+        "client_birth_dt": cell_text(profile.get("birth_date")),
         "phone_no": phone_text(phones[0] if phones else None),
         "email_txt_ind": None if has_email is None else ("Yes" if has_email else "No"),
-        "email_txt": _text(profile.get("email")),
-        "street_no": _text(address.get("street_number")),
-        "street_nme": _text(address.get("street_name")),
-        "street_type_id": _text(address.get("street_type")),
-        "street_direction_id": _text(address.get("street_direction")),
-        "unit_txt": _text(address.get("unit")),
-        "city_txt": _text(address.get("city")),
-        "province_id": _text(address.get("province")),
-        "postal_txt": _text(address.get("postal_code")),
-        "official_language_id": _text(profile.get("official_language")),
-        "consent_ind": _text(profile.get("research_consent")),
+        "email_txt": cell_text(profile.get("email")),
+        "street_no": cell_text(address.get("street_number")),
+        "street_nme": cell_text(address.get("street_name")),
+        "street_type_id": cell_text(address.get("street_type")),
+        "street_direction_id": cell_text(address.get("street_direction")),
+        "unit_txt": cell_text(address.get("unit")),
+        "city_txt": cell_text(address.get("city")),
+        "province_id": cell_text(address.get("province")),
+        "postal_txt": cell_text(address.get("postal_code")),
+        "official_language_id": cell_text(profile.get("official_language")),
+        "consent_ind": cell_text(profile.get("research_consent")),
     }
     template = mapping.template(mapping.CLIENT_PROFILE)
     return _clear_inapplicable(template, {f.id: cells.get(f.id) for f in template.fields})
@@ -135,16 +127,6 @@ def client_problems(profile: Mapping[str, Any] | None) -> list[Problem]:
     return []
 
 
-def _answer_cell(template: str, field_id: str, value: Any) -> str | None:
-    if isinstance(value, list):
-        value = value[0] if len(value) == 1 else None
-    if isinstance(value, str):
-        labels = mapping.choice_labels(template, field_id)
-        if labels:
-            return labels.get(value, value)  # a label kept as is; an unknown key as itself
-    return _text(value)
-
-
 def _session_language(template: str, field_id: str, language: str | None) -> str | None:
     if language is None:
         return None
@@ -159,22 +141,17 @@ def service_cells(
 ) -> Row:
     """A service template's row from a session, its form's answers and the client."""
     template = mapping.template(template_name)
-    by_key = mapping.answer_keys(template_name)
-    cells: Row = {f.id: None for f in template.fields}
-    for key, value in answers.items():
-        field_id = by_key.get(key)
-        if field_id is not None and field_id not in UPLOAD_FIELDS:
-            cells[field_id] = _answer_cell(template_name, field_id, value)
+    cells: Row = cells_from_answers(template, answers)
     for field_id, profile_field in mapping.PROFILE_FIELDS.items():
         if template.has_field(field_id):
-            cells[field_id] = _text((profile or {}).get(profile_field))
+            cells[field_id] = cell_text((profile or {}).get(profile_field))
     for f in template.fields:
         if f.id in mapping.SESSION_DATE_FIELDS:
-            cells[f.id] = _text(session.get("date"))
+            cells[f.id] = cell_text(session.get("date"))
         elif f.id in mapping.SESSION_LANGUAGE_FIELDS:
             cells[f.id] = _session_language(
-                template_name, f.id, _text(session.get("language_of_service"))
+                template_name, f.id, cell_text(session.get("language_of_service"))
             )
         elif f.id == mapping.SESSION_POSTAL_FIELD and template_name not in mapping.POSTAL_FROM_FORM:
-            cells[f.id] = _text(session.get("postal_code"))
+            cells[f.id] = cell_text(session.get("postal_code"))
     return _clear_inapplicable(template, cells)

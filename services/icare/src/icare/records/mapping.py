@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from functools import cache
 
 from reference.icare import Template, catalog
-from reference.icare.keys import choice_keys, question_key
 
 CLIENT_PROFILE = "client_profile"
 
@@ -69,27 +68,10 @@ SESSION_POSTAL_FIELD = "postal_cd"
 # lt_course_setup's postal code is the course's address, a form answer.
 POSTAL_FROM_FORM = frozenset({"lt_course_setup"})
 
-# The identifier type that is IRCC's Unique Client Identifier (8 or 10 digits).
-
 
 @cache
 def template(name: str) -> Template:
     return catalog.template(name)
-
-
-@cache
-def answer_keys(name: str) -> dict[str, str]:
-    """Question key -> field id, for every field of the template."""
-    return {question_key(f.id): f.id for f in template(name).fields}
-
-
-@cache
-def choice_labels(name: str, field_id: str) -> Mapping[str, str]:
-    """Choice key -> exact label of one choice field (empty for a free-text field)."""
-    f = template(name).field(field_id)
-    if f.values is None:
-        return {}
-    return dict(zip(choice_keys(f.values), f.values, strict=True))
 
 
 @cache
