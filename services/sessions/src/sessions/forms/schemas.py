@@ -93,6 +93,16 @@ class AmendmentIn(BaseModel):
     follow_ups: list[FollowUpIn] = Field(default_factory=list, max_length=20)
 
 
+class IcareWarning(BaseModel):
+    """What iCARE would reject (or its rules expect) in an answer; saving goes ahead."""
+
+    field: str  # answers.<question key>
+    icare_field: str
+    label: str
+    code: str
+    message: str
+
+
 class ServiceFormOut(BaseModel):
     id: uuid.UUID
     session_id: uuid.UUID
@@ -107,6 +117,8 @@ class ServiceFormOut(BaseModel):
     # 0 while a draft; 1 as completed; +1 per amendment.
     version: int = 0
     follow_ups: list[FollowUpOut] = Field(default_factory=list)
+    # iCARE's checks on this form's answers (fix them now rather than at month end).
+    icare_warnings: list[IcareWarning] = Field(default_factory=list)
     created_at: dt.datetime
     updated_at: dt.datetime
     updated_by: uuid.UUID | None = None

@@ -37,6 +37,7 @@ from kit.messaging.outbox import add_event
 from sessions.forms import catalog, owned
 from sessions.forms import repository as repo
 from sessions.forms.models import FollowUpRequest, ServiceForm, ServiceFormVersion
+from sessions.forms.readiness import icare_warnings
 from sessions.forms.schemas import (
     AmendmentIn,
     FollowUpIn,
@@ -103,6 +104,9 @@ def form_out(form: ServiceForm, follow_ups: Sequence[FollowUpRequest] = ()) -> S
         private=form.private,
         version=form.version,
         follow_ups=[_follow_up_out(f) for f in follow_ups],
+        icare_warnings=icare_warnings(
+            form.form_key, form.definition_version, form.answers, today=utcnow().date()
+        ),
         created_at=form.created_at,
         updated_at=form.updated_at,
         updated_by=form.updated_by,
