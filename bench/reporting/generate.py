@@ -1,8 +1,9 @@
 """Synthetic read-model rows for the reporting benchmark: one agency's year, at the
 volume of a large settlement agency, written straight into the `rpt_*` tables.
 
-Per agency (defaults): 8,000 clients (5 % anonymous, a few merged), 50,000 completed
-service forms over 12 months (1-3 clients each, most 1), 800 group activities with
+Per agency (defaults): 8,000 clients (5 % anonymous, a few merged; half registered in
+the year), 50,000 completed service forms over 12 months (1-3 clients each, most 1) and
+500 open drafts, 800 group activities with
 named and anonymous attendees, 40 language courses (18 enrolled each, 3 classes a week,
 exits with CLB levels), 3,000 referrals, 5,000 support-service records, 2 programs,
 25 workers and a funding agreement. Values are drawn from the real code lists, the
@@ -79,7 +80,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "rpt_services": ("id", "agency_id", "session_id", "session_type", "form_key",
                      "service_date", "delivery_mode", "language_of_service", "worker_id",
                      "program_id", "funder_ids", "funder_names", "client_ids", "client_count",
-                     "private", "version", "source_at"),
+                     "private", "status", "version", "source_at"),
     "rpt_contacts": ("source", "source_id", "client_id", "agency_id", "contact_date",
                      "session_type", "worker_id", "program_id", "funder_ids", "funder_names"),
     "rpt_groups": ("id", "agency_id", "session_type", "session_date", "worker_id",
@@ -148,7 +149,7 @@ def generate_agency(
             rng.choice(("0-14", "25-34", "35-44")) if anonymous else None,
             _zipf(rng, statuses), None, _zipf(rng, countries), "English",
             [_zipf(rng, languages)], rng.sample(targets, rng.randrange(0, 2)),
-            [programs[n % 2]], YEAR_START - dt.timedelta(days=rng.randrange(0, 600)),
+            [programs[n % 2]], YEAR_START + dt.timedelta(days=rng.randrange(-365, 365)),
             rng.choice(staff), into, new_id() if into else None, into or cid, 1, now,
         ))  # fmt: skip
 
@@ -165,10 +166,17 @@ def generate_agency(
         mode = rng.choice(("in_person", "phone", "online"))
         rows.add("rpt_services", (fid, agency, new_id(), stype, rng.choice(FORMS[stype]), when,
                                   mode, "English", worker, program, *funders, cids, len(cids),
-                                  False, 1, now))  # fmt: skip
+                                  False, "completed", 1, now))  # fmt: skip
         for cid in cids:
             rows.add("rpt_contacts", ("service", fid, cid, agency, when, stype, worker, program,
                                       *funders))  # fmt: skip
+    saved = dt.datetime.now(dt.UTC)  # drafts: last saved in the past 60 days
+    for _ in range(services // 100):  # drafts not completed yet
+        stype, worker = rng.choice(SESSION_TYPES), rng.choice(staff)
+        rows.add("rpt_services", (new_id(), agency, new_id(), stype, rng.choice(FORMS[stype]),
+                                  day(), "phone", "English", worker, program_of[worker],
+                                  *funders, [rng.choice(client_ids)], 1, False, "draft", 0,
+                                  saved - dt.timedelta(days=rng.randrange(0, 60))))  # fmt: skip
     for _ in range(services // 60):
         gid, when, worker = new_id(), day(), rng.choice(staff)
         program, stype = program_of[worker], rng.choice(GROUP_TYPES)
