@@ -160,11 +160,11 @@ def test_the_manager_reads_what_caseworkers_recorded(
         "Settlement Services": 3, "Employment Services": 1,
     }  # fmt: skip
     assert _table(served, "session_type", "contacts") == {
-        "direct_service": 4, "io_group_activity": 2,
+        "Direct Service": 4, "Information & Orientation Group Activity": 2,
     }  # fmt: skip
 
     services = _once(manager, "services_by_type", {"services": 4, "clients": 2})
-    assert _table(services, "form_key", "services") == {"needs_assessment": 4}
+    assert _table(services, "form_key", "services") == {"Needs Assessment": 4}
     workers = _run(manager, "services_by_worker")
     assert _table(workers, "worker", "services") == {"Amal Haddad": 3, "Bao Nguyen": 1}
 
@@ -176,7 +176,9 @@ def test_the_manager_reads_what_caseworkers_recorded(
         "group_activities",
         {"activities": 1, "named": 2, "anonymous": 4, "attendance": 6, "attended": 1},
     )
-    assert _table(groups, "session_type", "attendance") == {"io_group_activity": 6}
+    assert _table(groups, "session_type", "attendance") == {
+        "Information & Orientation Group Activity": 6
+    }
 
     profiles = _run(manager, "client_profiles")
     assert _table(profiles, "gender", "clients") == {"Female": 2, "Male": 1}

@@ -95,7 +95,7 @@ async def test_a_referral_keeps_its_newest_version(feed: Feed) -> None:
     await feed.send(ReferralUpdated(agency_id=feed.id, referral=completed))
     await feed.send(ReferralUpdated(agency_id=feed.id, referral=accepted))
     result = await run(manager, "referrals")
-    assert table(result, "status", "referrals") == {"completed": 1}
+    assert table(result, "status", "referrals") == {"Completed": 1}
     assert table(result, "outcome", "referrals") == {"Received food hamper": 1}
 
 

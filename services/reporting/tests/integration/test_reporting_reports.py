@@ -127,7 +127,7 @@ async def test_clients_served_by_program_month_and_type(maple: Maple) -> None:
     assert table(result, "month", "clients") == {"2026-05": 3, "2026-06": 4}
     assert [r["key"] for r in result["tables"][1]["rows"]] == ["2026-05", "2026-06"]
     assert table(result, "session_type", "contacts") == {
-        "direct_service": 6, "io_group_activity": 2,
+        "Direct Service": 6, "Information & Orientation Group Activity": 2,
     }  # fmt: skip
     # Criteria: program, worker, dates.
     settle = await run(maple.manager, "clients_served", program_id=str(maple.feed.agency.employ))
@@ -181,9 +181,9 @@ async def test_services_by_type_and_by_worker(maple: Maple) -> None:
     result = await run(maple.manager, "services_by_type")
     assert result["totals"] == {"services": 5, "clients": 4}
     assert table(result, "form_key", "services") == {
-        "needs_assessment": 3, "information_orientation": 1, "employment": 1,
+        "Needs Assessment": 3, "Information & Orientation": 1, "Employment": 1,
     }  # fmt: skip
-    assert table(result, "delivery_mode", "services") == {"in_person": 4, "phone": 1}
+    assert table(result, "delivery_mode", "services") == {"In person": 4, "Phone": 1}
     assert table(result, "month", "services") == {"2026-05": 3, "2026-06": 2}
     women = await run(maple.manager, "services_by_type", gender=["Female"])
     assert women["totals"] == {"services": 3, "clients": 2}
@@ -205,7 +205,7 @@ async def test_group_activities_named_and_anonymous(maple: Maple) -> None:
         "activities": 2, "named": 3, "anonymous": 5, "attendance": 8, "attended": 2,
     }  # fmt: skip
     assert table(result, "session_type", "attendance") == {
-        "io_group_activity": 7, "employment_group_activity": 1,
+        "Information & Orientation Group Activity": 7, "Employment Group Activity": 1,
     }  # fmt: skip
     refused = await maple.manager.post(
         "/reports/group_activities/run", json={**YEAR, "gender": ["Female"]}
@@ -232,7 +232,7 @@ async def test_language_courses_enrolment_attendance_and_exits(maple: Maple) -> 
 
     enrolments = await run(maple.manager, "course_enrolments")
     assert enrolments["totals"] == {"enrolments": 3, "clients": 3, "exited": 2}
-    assert table(enrolments, "status", "enrolments") == {"exited": 2, "enrolled": 1}
+    assert table(enrolments, "status", "enrolments") == {"Exited": 2, "Enrolled": 1}
     assert table(enrolments, "course", "enrolments") == {"LINC-3": 3}
 
     attendance = await run(maple.manager, "course_attendance")
@@ -246,9 +246,9 @@ async def test_language_courses_enrolment_attendance_and_exits(maple: Maple) -> 
     assert exits["totals"] == {"exits": 2, "completed": 1, "certificates": 1}
     assert table(exits, "listening_clb", "exits") == {"4": 1, "5": 1}
     assert table(exits, "speaking_clb", "exits") == {"5": 1, None: 1}
-    assert table(exits, "exit_reason", "exits") == {"found_employment": 1, None: 1}
+    assert table(exits, "exit_reason", "exits") == {"Found employment": 1, None: 1}
     assert table(exits, "training_status", "completed") == {
-        "completed_the_course": 1, "exited_the_course_before_completing": 0,
+        "Completed the course": 1, "Exited the course before completing": 0,
     }  # fmt: skip
 
 
@@ -267,7 +267,14 @@ async def test_referrals_by_status_partner_need_and_outcome(maple: Maple) -> Non
     assert result["totals"] == {
         "referrals": 3, "clients": 2, "open": 1, "completed": 1, "declined": 1,
     }  # fmt: skip
-    assert table(result, "status", "referrals") == {"completed": 1, "declined": 1, "sent": 1}
+    assert table(result, "status", "referrals") == {"Completed": 1, "Declined": 1, "Sent": 1}
+    french = await maple.manager.post("/reports/referrals/run", params={"lang": "fr"}, json=YEAR)
+    assert table(french.json(), "status", "referrals") == {
+        "Terminée": 1,
+        "Refusée": 1,
+        "Envoyée": 1,
+    }
+    assert table(french.json(), "kind", "referrals") == {"Externe": 2, "Interne": 1}
     assert table(result, "partner", "referrals") == {"Food Bank": 1, "Legal Clinic": 1, None: 1}
     assert table(result, "to_program", "referrals") == {"Employment Services": 1, None: 2}
     assert table(result, "need", "referrals") == {

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from kit.errors import Invalid
-from reporting.reports import export, service
+from reporting.reports import export, labels, service
 from reporting.reports.facts import AGE_GROUPS, FACTS
 from reporting.reports.registry import BY_KEY, CLIENT_OPTIONS, REPORTS, check
 from reporting.reports.schemas import Column, Criteria, ReportResult, Table, Title
@@ -130,3 +130,16 @@ def test_xlsx_export_has_a_summary_and_a_sheet_per_table() -> None:
     assert sheet["A2"].value == "=cmd()" and sheet["A2"].data_type == "s"
     assert sheet["B2"].value == 2
     assert sheet["A3"].value == "(aucun)"
+
+
+def test_coded_values_read_in_english_and_french() -> None:
+    assert labels.title("session_type", "direct_service", "fr") == "Service direct"
+    assert labels.title("form_key", "needs_assessment", "en") == "Needs Assessment"
+    # iCARE's own labels, keyed as sessions keys its choices.
+    assert labels.title("training_status", "completed_the_course", "en") == "Completed the course"
+    assert labels.title("exit_reason", "found_employment", "fr") == "Found employment"
+    assert labels.title("delivery_mode", "carrier_pigeon", "en") == "carrier_pigeon"
+    vocabularies = labels.vocabularies()
+    for fact in FACTS.values():
+        for dimension in fact.dimensions.values():
+            assert dimension.vocabulary is None or dimension.vocabulary in vocabularies

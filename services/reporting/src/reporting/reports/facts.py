@@ -59,6 +59,8 @@ class Dimension:
     labels: LabelSource | None = None
     # "key": rows in the dimension's own order (months); "measure": biggest first.
     order: Literal["key", "measure"] = "measure"
+    # Coded values read through `labels.vocabularies()[vocabulary]`.
+    vocabulary: str | None = None
 
 
 @dataclass(frozen=True)
@@ -163,7 +165,13 @@ def client_dimensions(person: Any, at: Expr) -> dict[str, Dimension]:
             "Langue officielle",
             person.c.official_language,
         ),
-        Dimension("client_kind", "Named or anonymous", "Nominatif ou anonyme", person.c.kind),
+        Dimension(
+            "client_kind",
+            "Named or anonymous",
+            "Nominatif ou anonyme",
+            person.c.kind,
+            vocabulary="client_kind",
+        ),
     ]
     return {d.key: d for d in dims}
 
@@ -220,8 +228,20 @@ def _contacts() -> Fact:
         dimensions=_dims(
             _program(expr=k.c.program_id),
             _month(k.c.contact_date),
-            Dimension("session_type", "Session type", "Type de séance", k.c.session_type),
-            Dimension("source", "Service or group", "Service ou groupe", k.c.source),
+            Dimension(
+                "session_type",
+                "Session type",
+                "Type de séance",
+                k.c.session_type,
+                vocabulary="session_type",
+            ),
+            Dimension(
+                "source",
+                "Service or group",
+                "Service ou groupe",
+                k.c.source,
+                vocabulary="contact_source",
+            ),
             _worker(k.c.worker_id),
             extra=client_dimensions(person, k.c.contact_date),
         ),
@@ -295,9 +315,27 @@ def _services() -> Fact:
         funder_names=s.c.funder_names,
         person=person,
         dimensions=_dims(
-            Dimension("session_type", "Session type", "Type de séance", s.c.session_type),
-            Dimension("form_key", "Service form", "Formulaire de service", s.c.form_key),
-            Dimension("delivery_mode", "Delivery", "Prestation", s.c.delivery_mode),
+            Dimension(
+                "session_type",
+                "Session type",
+                "Type de séance",
+                s.c.session_type,
+                vocabulary="session_type",
+            ),
+            Dimension(
+                "form_key",
+                "Service form",
+                "Formulaire de service",
+                s.c.form_key,
+                vocabulary="form_key",
+            ),
+            Dimension(
+                "delivery_mode",
+                "Delivery",
+                "Prestation",
+                s.c.delivery_mode,
+                vocabulary="delivery_mode",
+            ),
             Dimension(
                 "language_of_service",
                 "Language of service",
@@ -370,7 +408,13 @@ def _service_agreements() -> Fact:
             Dimension("funder", "Funder", "Bailleur de fonds", a.c.funder_name),
             _program(expr=s.c.program_id),
             _month(s.c.service_date),
-            Dimension("session_type", "Session type", "Type de séance", s.c.session_type),
+            Dimension(
+                "session_type",
+                "Session type",
+                "Type de séance",
+                s.c.session_type,
+                vocabulary="session_type",
+            ),
         ),
         measures=_service_measures(s, survivor),
     )
@@ -390,7 +434,13 @@ def _drafts() -> Fact:
         base_where=(s.c.status == "draft",),
         dimensions=_dims(
             _worker(s.c.worker_id, "Author", "Auteur"),
-            Dimension("form_key", "Service form", "Formulaire de service", s.c.form_key),
+            Dimension(
+                "form_key",
+                "Service form",
+                "Formulaire de service",
+                s.c.form_key,
+                vocabulary="form_key",
+            ),
             _program(expr=s.c.program_id),
             _month(s.c.service_date),
         ),
@@ -418,7 +468,13 @@ def _groups() -> Fact:
         funder_ids=g.c.funder_ids,
         funder_names=g.c.funder_names,
         dimensions=_dims(
-            Dimension("session_type", "Activity type", "Type d'activité", g.c.session_type),
+            Dimension(
+                "session_type",
+                "Activity type",
+                "Type d'activité",
+                g.c.session_type,
+                vocabulary="session_type",
+            ),
             _program(expr=g.c.program_id),
             _month(g.c.session_date),
             _worker(g.c.worker_id),
@@ -466,9 +522,13 @@ def _enrolments() -> Fact:
         person=person,
         dimensions=_dims(
             Dimension("course", "Course", "Cours", e.c.course_code),
-            Dimension("status", "Status", "Statut", e.c.status),
+            Dimension("status", "Status", "Statut", e.c.status, vocabulary="enrolment_status"),
             Dimension(
-                "training_status", "Training status", "Statut de formation", e.c.training_status
+                "training_status",
+                "Training status",
+                "Statut de formation",
+                e.c.training_status,
+                vocabulary="training_status",
             ),
             _month(e.c.enrolled_on),
             _program(expr=e.c.program_id),
@@ -500,9 +560,19 @@ def _exits() -> Fact:
         base_where=(e.c.exit_date.is_not(None),),
         dimensions=_dims(
             Dimension(
-                "training_status", "Training status", "Statut de formation", e.c.training_status
+                "training_status",
+                "Training status",
+                "Statut de formation",
+                e.c.training_status,
+                vocabulary="training_status",
             ),
-            Dimension("exit_reason", "Reason for leaving", "Raison du départ", e.c.exit_reason),
+            Dimension(
+                "exit_reason",
+                "Reason for leaving",
+                "Raison du départ",
+                e.c.exit_reason,
+                vocabulary="exit_reason",
+            ),
             Dimension(
                 "listening_clb",
                 "Listening CLB reached",
@@ -568,7 +638,7 @@ def _attendance() -> Fact:
         dimensions=_dims(
             Dimension("course", "Course", "Cours", a.c.course_code),
             _month(a.c.class_date),
-            Dimension("status", "Mark", "Présence", a.c.status),
+            Dimension("status", "Mark", "Présence", a.c.status, vocabulary="attendance"),
             extra=client_dimensions(person, a.c.class_date),
         ),
         measures=_measures(
@@ -601,8 +671,14 @@ def _referrals() -> Fact:
         worker=r.c.referred_by,
         person=person,
         dimensions=_dims(
-            Dimension("status", "Status", "Statut", r.c.status),
-            Dimension("kind", "Internal or external", "Interne ou externe", r.c.kind),
+            Dimension("status", "Status", "Statut", r.c.status, vocabulary="referral_status"),
+            Dimension(
+                "kind",
+                "Internal or external",
+                "Interne ou externe",
+                r.c.kind,
+                vocabulary="referral_kind",
+            ),
             Dimension("partner", "Partner", "Partenaire", r.c.partner_name),
             _program("to_program", r.c.to_program_id),
             Dimension("need", "Need", "Besoin", r.c.need),

@@ -48,7 +48,7 @@ async def run_report(
     format: Annotated[Format, Query()] = "json",
     lang: Annotated[Lang, Query()] = "en",
 ) -> ReportResult | Response:
-    result = await service.run(db, actor, key, criteria, output=format)
+    result = await service.run(db, actor, key, criteria, output=format, lang=lang)
     if format == "json":
         return result
     return await _file(result, format, lang)
@@ -68,5 +68,5 @@ async def export_report(
     service.report_of(key)
     items = [(k, v) for k, v in request.query_params.multi_items() if k not in CONTROL_PARAMS]
     criteria = service.parse_criteria(service.criteria_from_query(items))
-    result = await service.run(db, actor, key, criteria, output=format)
+    result = await service.run(db, actor, key, criteria, output=format, lang=lang)
     return await _file(result, format, lang)

@@ -20,6 +20,7 @@ from kit.errors import Invalid, NotFound
 from kit.logs import get_logger
 from reporting.reports import repository as repo
 from reporting.reports.facts import Dimension, Measure
+from reporting.reports.labels import title as value_title
 from reporting.reports.registry import BY_KEY, CLIENT_OPTIONS, REPORTS, Report
 from reporting.reports.schemas import (
     Catalog,
@@ -183,8 +184,15 @@ def _sorted(dimension: Dimension, rows: list[dict[str, Any]], first: str) -> lis
 
 
 async def run(
-    db: AsyncSession, actor: Principal, key: str, criteria: Criteria, *, output: str = "json"
+    db: AsyncSession,
+    actor: Principal,
+    key: str,
+    criteria: Criteria,
+    *,
+    output: str = "json",
+    lang: str = "en",
 ) -> ReportResult:
+    """The report's totals and tables; coded values labelled in `lang` (en, fr)."""
     report = report_of(key)
     filters = await _filters(db, actor, report, criteria)
     fact = report.source
@@ -201,7 +209,12 @@ async def run(
         keys = {r["key"] for r in rows if r["key"] is not None}
         labels = await _labels(db, actor.agency_id, dimension, keys) if dimension.labels else {}
         for row in rows:
-            row["label"] = labels.get(row["key"], row["key"]) if row["key"] is not None else None
+            if row["key"] is None:
+                row["label"] = None
+            elif dimension.vocabulary is not None:
+                row["label"] = value_title(dimension.vocabulary, row["key"], lang)
+            else:
+                row["label"] = labels.get(row["key"], row["key"])
         rows = [
             {"key": r["key"], "label": r["label"], **{m.key: r[m.key] for m in measures}}
             for r in _sorted(dimension, rows, measures[0].key)
