@@ -437,3 +437,31 @@ async def test_another_agency_sees_none_of_it(maple: Maple) -> None:
         "/reports/clients_served/run", json={**YEAR, "program_id": str(maple.feed.agency.settle)}
     )
     assert refused.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({**YEAR, "format": "pdf"}, "format"),
+        ({**YEAR, "lang": "de"}, "lang"),
+        ({**YEAR, "colour": "blue"}, "colour"),
+        ({"date_from": "not a date", "date_to": "2026-05-01"}, "date_from"),
+        ({**YEAR, "program_id": "42"}, "program_id"),
+        ({**YEAR, "gender": ["Female"] * 60}, "gender"),
+    ],
+)
+async def test_odd_export_links_are_refused_by_name(
+    maple: Maple, params: dict[str, Any], field: str
+) -> None:
+    response = await maple.manager.get("/reports/clients_served/export", params=params)
+    assert response.status_code == 422, response.text
+    assert field in [f["field"] for f in response.json()["error"]["fields"]]
+
+
+async def test_extreme_periods_answer_without_error(maple: Maple) -> None:
+    for period in (
+        {"date_from": "0001-01-01", "date_to": "0001-12-31"},
+        {"date_from": "9999-01-01", "date_to": "9999-12-31"},
+    ):
+        result = await run(maple.manager, "client_profiles", **period, age_group=["65+"])
+        assert result["totals"] == {"clients": 0}
