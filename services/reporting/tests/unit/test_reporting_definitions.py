@@ -143,3 +143,18 @@ def test_coded_values_read_in_english_and_french() -> None:
     for fact in FACTS.values():
         for dimension in fact.dimensions.values():
             assert dimension.vocabulary is None or dimension.vocabulary in vocabularies
+
+
+def test_one_handler_per_routing_key_of_a_declared_event() -> None:
+    from contracts.registry import BY_ROUTING_KEY
+    from kit.db import Database
+    from kit.messaging.consumer import Consumer
+    from reporting.readmodel.consumers import SUBSCRIPTIONS
+
+    keys = [s.routing_key for s in SUBSCRIPTIONS]
+    assert len(keys) == len(set(keys))
+    assert all(key in BY_ROUTING_KEY for key in keys)
+    # The worker's consumer takes them as they are (it refuses two for one key).
+    database = Database("postgresql+asyncpg://unused@127.0.0.1:1/unused")
+    consumer = Consumer("reporting", database, "amqp://unused", SUBSCRIPTIONS)
+    assert consumer.queue_name == "reporting.events"
