@@ -1,7 +1,7 @@
 """The reports API: the catalog, a run (JSON tables) and its export (CSV, XLSX)."""
 
 import asyncio
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
@@ -16,6 +16,12 @@ Format = Literal["json", "csv", "xlsx"]
 FileFormat = Literal["csv", "xlsx"]
 Lang = Literal["en", "fr"]
 CONTROL_PARAMS = {"format", "lang"}
+FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The report as a file (CSV or XLSX), or as JSON for format=json",
+        "content": {media: {} for media in export.MEDIA_TYPES.values()},
+    }
+}
 
 
 @router.get("")
@@ -39,7 +45,7 @@ async def _file(result: ReportResult, fmt: FileFormat, lang: Lang) -> Response:
     )
 
 
-@router.post("/{key}/run", response_model=ReportResult)
+@router.post("/{key}/run", response_model=ReportResult, responses=FILE_RESPONSES)
 async def run_report(
     key: str,
     criteria: Criteria,
@@ -54,7 +60,7 @@ async def run_report(
     return await _file(result, format, lang)
 
 
-@router.get("/{key}/export")
+@router.get("/{key}/export", response_class=Response, responses=FILE_RESPONSES)
 async def export_report(
     key: str,
     request: Request,
