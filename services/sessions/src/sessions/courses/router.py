@@ -6,7 +6,6 @@ from fastapi import APIRouter, Query
 from pydantic import StringConstraints
 
 from kit.db import DbSession
-from sessions.courses import service
 from sessions.courses.schemas import (
     AttendanceSummaryOut,
     AttendanceTake,
@@ -21,6 +20,8 @@ from sessions.courses.schemas import (
     ExitSave,
     RosterOut,
 )
+from sessions.courses.service import attendance, enrolments, exits, setup
+from sessions.courses.service import roster as rosters
 from sessions.deps import Settings, Staff
 
 router = APIRouter(prefix="/courses", tags=["language courses"])
@@ -31,7 +32,7 @@ Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 @router.post("", status_code=201)
 async def open_course(body: CourseCreate, db: DbSession, actor: Staff) -> CourseOut:
     """Set up a course with its Course Open form; the course code is unique in the agency."""
-    return await service.open_course(db, actor, body)
+    return await setup.open_course(db, actor, body)
 
 
 @router.get("")
@@ -43,14 +44,14 @@ async def list_courses(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> CoursePage:
-    return await service.list_courses(
+    return await setup.list_courses(
         db, actor, program_id=program_id, code=code, limit=limit, offset=offset
     )
 
 
 @router.get("/{course_id}")
 async def get_course(course_id: uuid.UUID, db: DbSession, actor: Staff) -> CourseOut:
-    return await service.get_course(db, actor, course_id)
+    return await setup.get_course(db, actor, course_id)
 
 
 @router.put("/{course_id}")
@@ -58,14 +59,14 @@ async def update_course(
     course_id: uuid.UUID, body: CourseUpdate, db: DbSession, actor: Staff
 ) -> CourseOut:
     """Amend the Course Open form (whole); every earlier version is kept."""
-    return await service.update_course(db, actor, course_id, body)
+    return await setup.update_course(db, actor, course_id, body)
 
 
 @router.get("/{course_id}/roster")
 async def roster(course_id: uuid.UUID, db: DbSession, actor: Staff) -> RosterOut:
     """The clients enrolled (and exited), each with their attendance rate, and the
     course's overall rate."""
-    return await service.roster(db, actor, course_id)
+    return await rosters.roster(db, actor, course_id)
 
 
 @router.post("/{course_id}/enrolments", status_code=201)
@@ -74,14 +75,14 @@ async def enrol(
 ) -> EnrolmentOut:
     """Enrol a client with their Enrolment form: 409 when the course is full or the
     client is enrolled already."""
-    return await service.enrol(db, actor, course_id, body, wait=settings.copy_wait_seconds)
+    return await enrolments.enrol(db, actor, course_id, body, wait=settings.copy_wait_seconds)
 
 
 @router.get("/{course_id}/enrolments/{client_id}")
 async def get_enrolment(
     course_id: uuid.UUID, client_id: uuid.UUID, db: DbSession, actor: Staff
 ) -> EnrolmentOut:
-    return await service.get_enrolment(db, actor, course_id, client_id)
+    return await enrolments.get_enrolment(db, actor, course_id, client_id)
 
 
 @router.put("/{course_id}/enrolments/{client_id}")
@@ -93,7 +94,7 @@ async def save_enrolment_form(
     actor: Staff,
 ) -> EnrolmentOut:
     """Complete a draft Enrolment form, or amend a completed one (`reason`)."""
-    return await service.save_enrolment_form(db, actor, course_id, client_id, body)
+    return await enrolments.save_enrolment_form(db, actor, course_id, client_id, body)
 
 
 @router.put("/{course_id}/enrolments/{client_id}/exit")
@@ -105,7 +106,7 @@ async def exit_client(
     actor: Staff,
 ) -> EnrolmentOut:
     """The client's exit (the Exit form); again with a `reason` to amend it."""
-    return await service.exit_client(db, actor, course_id, client_id, body)
+    return await exits.exit_client(db, actor, course_id, client_id, body)
 
 
 @router.get("/{course_id}/attendance")
@@ -113,7 +114,7 @@ async def attendance_summary(
     course_id: uuid.UUID, db: DbSession, actor: Staff
 ) -> AttendanceSummaryOut:
     """Every class with attendance taken, and the course's attendance rate."""
-    return await service.attendance_summary(db, actor, course_id)
+    return await attendance.attendance_summary(db, actor, course_id)
 
 
 @router.put("/{course_id}/attendance/{class_date}")
@@ -126,11 +127,11 @@ async def take_attendance(
 ) -> ClassAttendanceOut:
     """The whole class at once: every client on the class list that day in one of
     `present`, `absent`, `excused`, `late`. Taking it again replaces it."""
-    return await service.take_attendance(db, actor, course_id, class_date, body)
+    return await attendance.take_attendance(db, actor, course_id, class_date, body)
 
 
 @router.get("/{course_id}/attendance/{class_date}")
 async def get_class(
     course_id: uuid.UUID, class_date: dt.date, db: DbSession, actor: Staff
 ) -> ClassAttendanceOut:
-    return await service.get_class(db, actor, course_id, class_date)
+    return await attendance.get_class(db, actor, course_id, class_date)
