@@ -4,7 +4,6 @@ from fastapi import APIRouter
 
 from kit.db import DbSession
 from sessions.deps import Staff
-from sessions.forms import service
 from sessions.forms.schemas import (
     AmendmentIn,
     FormHistory,
@@ -13,6 +12,7 @@ from sessions.forms.schemas import (
     ServiceFormOut,
     ServiceFormUpdate,
 )
+from sessions.forms.service import amendments, drafts, reading, versions
 
 router = APIRouter(prefix="/sessions/{session_id}/forms", tags=["service forms"])
 
@@ -21,20 +21,20 @@ router = APIRouter(prefix="/sessions/{session_id}/forms", tags=["service forms"]
 async def add_form(
     session_id: uuid.UUID, body: ServiceFormCreate, db: DbSession, actor: Staff
 ) -> ServiceFormOut:
-    return await service.add_form(db, actor, session_id, body)
+    return await drafts.add_form(db, actor, session_id, body)
 
 
 @router.get("")
 async def list_forms(session_id: uuid.UUID, db: DbSession, actor: Staff) -> ServiceFormList:
     """The session's forms the caller may read (private ones of others left out)."""
-    return await service.list_forms(db, actor, session_id)
+    return await reading.list_forms(db, actor, session_id)
 
 
 @router.get("/{form_id}")
 async def get_form(
     session_id: uuid.UUID, form_id: uuid.UUID, db: DbSession, actor: Staff
 ) -> ServiceFormOut:
-    return await service.get_form(db, actor, session_id, form_id)
+    return await reading.get_form(db, actor, session_id, form_id)
 
 
 @router.patch("/{form_id}")
@@ -46,7 +46,7 @@ async def update_draft(
     actor: Staff,
 ) -> ServiceFormOut:
     """Change a draft; `draft: false` completes it (a completed form is amended instead)."""
-    return await service.update_draft(db, actor, session_id, form_id, body)
+    return await drafts.update_draft(db, actor, session_id, form_id, body)
 
 
 @router.post("/{form_id}/amendments", status_code=201)
@@ -54,7 +54,7 @@ async def amend_form(
     session_id: uuid.UUID, form_id: uuid.UUID, body: AmendmentIn, db: DbSession, actor: Staff
 ) -> ServiceFormOut:
     """Amend a completed form, with a reason; the previous version is kept."""
-    return await service.amend(db, actor, session_id, form_id, body)
+    return await amendments.amend(db, actor, session_id, form_id, body)
 
 
 @router.get("/{form_id}/versions")
@@ -62,4 +62,4 @@ async def form_history(
     session_id: uuid.UUID, form_id: uuid.UUID, db: DbSession, actor: Staff
 ) -> FormHistory:
     """Every version of a completed form, oldest first: who, when, why, the answers."""
-    return await service.history(db, actor, session_id, form_id)
+    return await versions.history(db, actor, session_id, form_id)
