@@ -9,9 +9,14 @@ entries without an agency (a failed sign-in for an unknown e-mail) exist only fo
 
 `detail` holds ids and codes, never personal data: the trail records that Jane's
 profile was viewed, not what it says.
+
+A service audits what its staff do through one `EntityAudit` a kind of record
+(`audit = EntityAudit("client")`, then `await audit(db, actor, "client.viewed", id)`);
+`record_audit` is for entries without an acting principal (sign-in).
 """
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +25,7 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from kit.auth import Principal
 from kit.db import Base
 from kit.requestctx import current_request_id
 
@@ -76,3 +82,32 @@ async def record_audit(
             request_id=current_request_id(),
         )
     )
+
+
+@dataclass(frozen=True)
+class EntityAudit:
+    """The audit entries of one kind of record (`entity_type`), written as the acting
+    staff member: the entry's agency and actor are the principal's."""
+
+    entity_type: str
+
+    async def __call__(
+        self,
+        db: AsyncSession,
+        actor: Principal,
+        action: str,
+        entity_id: str | uuid.UUID | None,
+        *,
+        reason: str | None = None,
+        **detail: Any,
+    ) -> None:
+        await record_audit(
+            db,
+            action=action,
+            agency_id=actor.agency_id,
+            actor_id=actor.user_id,
+            entity_type=self.entity_type,
+            entity_id=entity_id,
+            reason=reason,
+            detail=detail,
+        )

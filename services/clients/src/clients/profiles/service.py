@@ -36,7 +36,7 @@ from contracts.clients import (
     ClientRegistered,
     ClientUpdated,
 )
-from kit.audit import record_audit
+from kit.audit import EntityAudit
 from kit.auth import Principal
 from kit.clock import utcnow
 from kit.db import ConstraintViolation
@@ -49,25 +49,7 @@ log = get_logger()
 ENTITY = "client"
 
 
-async def audit(
-    db: AsyncSession,
-    actor: Principal,
-    action: str,
-    client_id: uuid.UUID | None,
-    *,
-    reason: str | None = None,
-    **detail: Any,
-) -> None:
-    await record_audit(
-        db,
-        action=action,
-        agency_id=actor.agency_id,
-        actor_id=actor.user_id,
-        entity_type=ENTITY,
-        entity_id=client_id,
-        reason=reason,
-        detail=detail,
-    )
+audit = EntityAudit(ENTITY)
 
 
 async def visible_client(

@@ -18,7 +18,6 @@ from contracts.sessions import (
     GroupAttendeeRecord,
     SessionRecord,
 )
-from kit.audit import record_audit
 from kit.auth import Principal
 from kit.clock import utcnow
 from kit.errors import Conflict, DomainError, Invalid, NotFound
@@ -39,11 +38,10 @@ from sessions.groups.schemas import (
     GroupAttendanceOut,
 )
 from sessions.records import models as records
+from sessions.records.service import audit, visible_session
 from sessions.records.service import out as session_out
-from sessions.records.service import visible_session
 
 log = get_logger()
-ENTITY = "session"
 
 # Group session type -> (the group's own form, each named attendee's form); both are
 # forms the catalog allows for the type. The group's form is the session's (POST
@@ -62,20 +60,6 @@ GROUP_FORMS: dict[str, tuple[str, str]] = {
 class NotAGroup(DomainError):
     status_code = 409
     code = "not_a_group_activity"
-
-
-async def _audit(
-    db: AsyncSession, actor: Principal, action: str, session_id: uuid.UUID, **detail: Any
-) -> None:
-    await record_audit(
-        db,
-        action=action,
-        agency_id=actor.agency_id,
-        actor_id=actor.user_id,
-        entity_type=ENTITY,
-        entity_id=session_id,
-        detail=detail,
-    )
 
 
 # --- reading the group ----------------------------------------------------------------
@@ -191,7 +175,7 @@ async def _changed(
     db: AsyncSession, actor: Principal, session: records.SessionRecord, action: str, **detail: Any
 ) -> GroupAttendanceOut:
     state = await _current(db, actor, session)
-    await _audit(db, actor, action, session.id, **detail)
+    await audit(db, actor, action, session.id, **detail)
     await _publish(db, session, state)
     log.info(
         action,
@@ -207,7 +191,7 @@ async def get_attendance(
 ) -> GroupAttendanceOut:
     session = await _group(db, actor, session_id)
     state = await _current(db, actor, session)
-    await _audit(db, actor, "group.attendance.viewed", session.id, named=state.named_count)
+    await audit(db, actor, "group.attendance.viewed", session.id, named=state.named_count)
     return state
 
 
@@ -218,7 +202,7 @@ async def get_attendee(
     if client_id not in session.client_ids:
         raise NotFound("no such attendee of this group activity")
     row = await repo.attendee(db, actor.agency_id, session.id, client_id)
-    await _audit(db, actor, "group.attendee.viewed", session.id, client_id=str(client_id))
+    await audit(db, actor, "group.attendee.viewed", session.id, client_id=str(client_id))
     return _attendee_out(session, client_id, row)
 
 

@@ -22,7 +22,7 @@ from forms import (
     render_spec,
     validate_answers,
 )
-from kit.audit import record_audit
+from kit.audit import EntityAudit
 from kit.auth import Principal
 from kit.clock import utcnow
 from kit.db import ConstraintViolation
@@ -41,6 +41,7 @@ from sessions.questions.schemas import (
 log = get_logger()
 
 PREFIX = "agency_answers."
+audit = EntityAudit("form_questions")
 
 
 class DefinitionInvalid(DomainError):
@@ -182,15 +183,7 @@ async def define(
                 "The questions changed meanwhile: reload and retry", code="question_set_changed"
             ) from exc
         raise
-    await record_audit(
-        db,
-        action="form_questions.defined",
-        agency_id=actor.agency_id,
-        actor_id=actor.user_id,
-        entity_type="form_questions",
-        entity_id=form_key,
-        detail={"version": row.version},
-    )
+    await audit(db, actor, "form_questions.defined", form_key, version=row.version)
     log.info("form_questions.defined", form_key=form_key, version=row.version)
     return _out(form_key, row, answers_exist=exist, include_retired=False)
 

@@ -1,9 +1,8 @@
 import uuid
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kit.audit import record_audit
+from kit.audit import EntityAudit
 from kit.auth import Principal
 from kit.clock import utcnow
 from kit.errors import Forbidden, Invalid, NotFound
@@ -23,18 +22,7 @@ log = get_logger()
 ENTITY = "session"
 
 
-async def audit(
-    db: AsyncSession, actor: Principal, action: str, session_id: uuid.UUID | None, **detail: Any
-) -> None:
-    await record_audit(
-        db,
-        action=action,
-        agency_id=actor.agency_id,
-        actor_id=actor.user_id,
-        entity_type=ENTITY,
-        entity_id=session_id,
-        detail=detail,
-    )
+audit = EntityAudit(ENTITY)
 
 
 def out(record: SessionRecord) -> SessionOut:
