@@ -9,11 +9,10 @@ validation on rows 4..2503 pointing at its values in the same column of `LOV` (f
 ids at the same places.
 
 Written with xlsxwriter, each sheet kept in memory (shared strings, no temporary file):
-for files of at most 2,500 rows it measured the least CPU and wall time
-(bench/icare_export: openpyxl's write-only mode took twice the CPU, xlsxwriter's
-constant_memory mode ~15 % more CPU and much more wall time on a busy disk for its
-temporary files, for ~30 MiB less peak memory). Sheets are still written top to bottom,
-so constant_memory stays a drop-in choice.
+for files of at most 2,500 rows it measured the least CPU
+(bench/icare_export: openpyxl's write-only mode took 2.4 times the CPU of xlsxwriter,
+xlsxwriter's constant_memory mode ~25 % more CPU for ~30 MiB less peak memory). Sheets
+are still written top to bottom, so constant_memory stays a drop-in choice.
 """
 
 from __future__ import annotations
