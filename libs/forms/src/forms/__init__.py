@@ -15,7 +15,7 @@ from forms.definition import (
     field_errors,
     field_path,
 )
-from forms.evolution import IncompatibleChange, compatible, next_version
+from forms.evolution import IncompatibleChange, StaleEdit, compatible, next_version, revise
 from forms.spec import render_spec
 from forms.values import LONG_TEXT_MAX_LENGTH, TEXT_MAX_LENGTH, AnswerValue, QuestionType
 
@@ -32,11 +32,13 @@ __all__ = [
     "QuestionSet",
     "QuestionType",
     "Rule",
+    "StaleEdit",
     "ValidatedAnswers",
     "compatible",
     "field_errors",
     "field_path",
     "next_version",
     "render_spec",
+    "revise",
     "validate_answers",
 ]

@@ -6,8 +6,8 @@ maximum, a new required flag) is not breaking: old answers stay readable, and an
 untouched answer is not re-checked against the new limit (see `validate_answers`).
 """
 
-from collections.abc import Sequence
-from typing import TypeVar
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
 
 from forms.definition import Question, QuestionSet
 from forms.values import QuestionType
@@ -16,6 +16,14 @@ from forms.values import QuestionType
 _WIDENINGS = frozenset({(QuestionType.TEXT, QuestionType.LONG_TEXT)})
 
 SetT = TypeVar("SetT", bound=QuestionSet)
+
+
+class StaleEdit(ValueError):
+    """An edit started from another version than the one stored now (`current`)."""
+
+    def __init__(self, current: int) -> None:
+        super().__init__(f"the questions are at version {current} now")
+        self.current = current
 
 
 class IncompatibleChange(ValueError):
@@ -60,3 +68,24 @@ def next_version(old: SetT, questions: Sequence[Question], *, answers_exist: boo
     if answers_exist and (problems := compatible(old, new)):
         raise IncompatibleChange(problems)
     return new
+
+
+def revise(
+    current: QuestionSet | None,
+    questions: Sequence[Question | Mapping[str, Any]],
+    *,
+    target: str,
+    base_version: int | None = None,
+) -> QuestionSet:
+    """An agency's edit of its questions on `target`: `questions` as the version after
+    `current` (None: nothing defined yet, version 0). Raises `StaleEdit` when the edit
+    started from another version (`base_version`, when given), pydantic's
+    `ValidationError` when the questions do not hold together (`field_errors` names each
+    problem). Whether the change breaks stored answers is `compatible`'s to say: the
+    caller knows whether any exist."""
+    version = current.version if current is not None else 0
+    if base_version is not None and base_version != version:
+        raise StaleEdit(version)
+    return QuestionSet.model_validate(
+        {"target": target, "version": version + 1, "questions": list(questions)}
+    )

@@ -27,9 +27,11 @@ from clients.questions.schemas import (
 from forms import (
     AnswersInvalid,
     QuestionSet,
+    StaleEdit,
     compatible,
     field_errors,
     render_spec,
+    revise,
     validate_answers,
 )
 from kit.auth import Principal
@@ -121,23 +123,20 @@ async def versions(db: AsyncSession, actor: Principal) -> QuestionSetVersions:
 async def define(db: AsyncSession, actor: Principal, data: QuestionSetIn) -> QuestionSetOut:
     """Store `data` as the next version (an identical definition changes nothing)."""
     old_row = await repo.current_set(db, actor.agency_id, TARGET)
-    old_version = old_row.version if old_row else 0
-    if data.base_version is not None and data.base_version != old_version:
-        raise Conflict(
-            f"The questions changed meanwhile (now version {old_version}): reload and retry",
-            code="question_set_changed",
-        )
+    old = _definition(old_row) if old_row else None
     try:
-        new = QuestionSet.model_validate(
-            {"target": TARGET, "version": old_version + 1, "questions": data.questions}
-        )
+        new = revise(old, data.questions, target=TARGET, base_version=data.base_version)
+    except StaleEdit as exc:
+        raise Conflict(
+            f"The questions changed meanwhile (now version {exc.current}): reload and retry",
+            code="question_set_changed",
+        ) from exc
     except ValidationError as exc:
         raise DefinitionInvalid(
             "The questions do not hold together", fields=field_errors(exc)
         ) from exc
     exist = await repo.answers_exist(db, actor.agency_id, TARGET)
-    if old_row is not None:
-        old = _definition(old_row)
+    if old is not None:
         if new.questions == old.questions:
             return _out(old_row, answers_exist=exist, include_retired=False)
         if exist and (problems := compatible(old, new)):

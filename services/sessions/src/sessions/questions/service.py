@@ -17,9 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from forms import (
     AnswersInvalid,
     QuestionSet,
+    StaleEdit,
     compatible,
     field_errors,
     render_spec,
+    revise,
     validate_answers,
 )
 from kit.audit import EntityAudit
@@ -125,16 +127,14 @@ async def define(
     """Store `data` as the next version (an identical definition changes nothing)."""
     _known(form_key)
     old_row = await repo.current_set(db, actor.agency_id, form_key)
-    old_version = old_row.version if old_row else 0
-    if data.base_version is not None and data.base_version != old_version:
-        raise Conflict(
-            f"The questions changed meanwhile (now version {old_version}): reload and retry",
-            code="question_set_changed",
-        )
+    old = _definition(old_row) if old_row else None
     try:
-        new = QuestionSet.model_validate(
-            {"target": _target(form_key), "version": old_version + 1, "questions": data.questions}
-        )
+        new = revise(old, data.questions, target=_target(form_key), base_version=data.base_version)
+    except StaleEdit as exc:
+        raise Conflict(
+            f"The questions changed meanwhile (now version {exc.current}): reload and retry",
+            code="question_set_changed",
+        ) from exc
     except ValidationError as exc:
         raise DefinitionInvalid(
             "The questions do not hold together", fields=field_errors(exc)
@@ -152,8 +152,7 @@ async def define(
             ],
         )  # fmt: skip
     exist = await repo.answers_exist(db, actor.agency_id, form_key)
-    if old_row is not None:
-        old = _definition(old_row)
+    if old is not None:
         if new.questions == old.questions:
             return _out(form_key, old_row, answers_exist=exist, include_retired=False)
         if exist and (problems := compatible(old, new)):
