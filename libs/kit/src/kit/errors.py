@@ -73,6 +73,14 @@ class Invalid(DomainError):
         )
 
 
+class InvalidFields(DomainError):
+    """Several values the domain refuses at once, each named in `fields`
+    (`{"field", "message"}` items, a `type` where one applies)."""
+
+    status_code = 422
+    code = "invalid"
+
+
 class TooManyRequests(DomainError):
     status_code = 429
     code = "too_many_requests"

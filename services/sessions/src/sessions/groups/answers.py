@@ -6,13 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from forms import AnswersInvalid, FormDefinition, validate_answers
-from kit.errors import DomainError, Invalid
+from kit.errors import Invalid, InvalidFields
 from sessions.groups.schemas import FormVersionOut
-
-
-class AnswersRefused(DomainError):
-    status_code = 422
-    code = "invalid"
 
 
 def validate_form(
@@ -27,7 +22,7 @@ def validate_form(
     try:
         validated = validate_answers(definition, answers, partial=draft, previous=previous)
     except AnswersInvalid as exc:
-        raise AnswersRefused("the answers do not fit the form", fields=exc.errors) from exc
+        raise InvalidFields("the answers do not fit the form", fields=exc.errors) from exc
     return validated.to_json()
 
 

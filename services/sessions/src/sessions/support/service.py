@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts import sessions as contract
 from kit.auth import Principal
 from kit.clock import utcnow
-from kit.errors import DomainError, Forbidden, Invalid
+from kit.errors import Forbidden, Invalid, InvalidFields
 from kit.logs import get_logger
 from kit.messaging.outbox import add_event
 from sessions.records import models as records
@@ -27,11 +27,6 @@ from sessions.support.schemas import (
 )
 
 log = get_logger()
-
-
-class SupportRefused(DomainError):
-    status_code = 422
-    code = "invalid"
 
 
 def _pair(raw: dict[str, Any] | None) -> LanguagePair | None:
@@ -96,7 +91,7 @@ def _checked(data: SupportServicesIn) -> dict[str, Any]:
                              "message": "the same as the language translated from",
                              "type": "invalid"})  # fmt: skip
     if problems:
-        raise SupportRefused("the support services do not fit iCARE's lists", fields=problems)
+        raise InvalidFields("the support services do not fit iCARE's lists", fields=problems)
     return {
         "childminding": children,
         "transportation": data.transportation,

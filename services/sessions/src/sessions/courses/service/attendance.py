@@ -12,7 +12,7 @@ from contracts.sessions import (
 )
 from kit.auth import Principal
 from kit.clock import utcnow
-from kit.errors import DomainError, NotFound
+from kit.errors import InvalidFields, NotFound
 from kit.logs import get_logger
 from kit.messaging.outbox import add_event
 from sessions.courses import repository as repo
@@ -39,13 +39,6 @@ log = get_logger()
 ATTENDANCE_FORM = owned.COURSE_ATTENDANCE
 
 STATUSES: tuple[AttendanceStatus, ...] = ("present", "absent", "excused", "late")
-
-
-class Refused(DomainError):
-    """Several fields refused at once (each named)."""
-
-    status_code = 422
-    code = "invalid"
 
 
 def attendance_rate(attended: int, marked: int) -> float | None:
@@ -127,7 +120,7 @@ async def take_attendance(
             }
         )
     if errors:
-        raise Refused("the attendance does not fit the class list", fields=errors)
+        raise InvalidFields("the attendance does not fit the class list", fields=errors)
     # Each mark is an Attendance form answer: its value list is the definition's.
     definition = catalog.definition(ATTENDANCE_FORM)
     for status in set(marked.values()):

@@ -9,13 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts.sessions import FollowUpRequested
 from kit.auth import Principal
 from kit.clock import utcnow
+from kit.errors import InvalidFields
 from kit.logs import get_logger
 from kit.messaging.outbox import add_event
 from sessions.forms import repository as repo
 from sessions.forms.models import FollowUpRequest, ServiceForm
 from sessions.forms.schemas import FollowUpIn
 from sessions.forms.service.outputs import referral_kind
-from sessions.forms.service.validation import AnswersRefused
 from sessions.records import models as records
 
 log = get_logger()
@@ -96,7 +96,7 @@ def follow_up_rows(
             )
         )
     if problems:
-        raise AnswersRefused("the follow-ups are not complete", fields=problems)
+        raise InvalidFields("the follow-ups are not complete", fields=problems)
     return rows
 
 

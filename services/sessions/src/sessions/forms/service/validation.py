@@ -7,15 +7,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forms import AnswersInvalid, validate_answers
-from kit.errors import DomainError
+from kit.errors import InvalidFields
 from sessions.forms import catalog
 from sessions.forms.models import ServiceForm
 from sessions.questions import service as questions
-
-
-class AnswersRefused(DomainError):
-    status_code = 422
-    code = "invalid"
 
 
 async def checked_answers(
@@ -53,7 +48,7 @@ async def checked_answers(
     except AnswersInvalid as exc:
         errors += exc.errors
     if errors:
-        raise AnswersRefused("the answers do not fit the form", fields=errors)
+        raise InvalidFields("the answers do not fit the form", fields=errors)
     return definition.version, values, agency_version, agency_values
 
 
