@@ -6,21 +6,14 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contracts.sessions import (
-    AttendanceMark,
-    CourseAttendanceRecorded,
-)
+from contracts.sessions import AttendanceMark, CourseAttendanceRecorded
 from kit.auth import Principal
 from kit.clock import utcnow
 from kit.errors import InvalidFields, NotFound
 from kit.logs import get_logger
 from kit.messaging.outbox import add_event
 from sessions.courses import repository as repo
-from sessions.courses.models import (
-    CourseAttendance,
-    CourseEnrolment,
-    LanguageCourse,
-)
+from sessions.courses.models import CourseAttendance, CourseEnrolment, LanguageCourse
 from sessions.courses.schemas import (
     AttendanceMarkOut,
     AttendanceStatus,
@@ -42,6 +35,7 @@ STATUSES: tuple[AttendanceStatus, ...] = ("present", "absent", "excused", "late"
 
 
 def attendance_rate(attended: int, marked: int) -> float | None:
+    """The share of the marks that are attended (present or late); None without marks."""
     return round(attended / marked, 4) if marked else None
 
 

@@ -7,10 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contracts.sessions import (
-    CourseEnrolmentRecord,
-    CourseEnrolmentRecorded,
-)
+from contracts.sessions import CourseEnrolmentRecord, CourseEnrolmentRecorded
 from kit.auth import Principal
 from kit.clock import utcnow
 from kit.db import ConstraintViolation
@@ -19,10 +16,7 @@ from kit.logs import get_logger
 from kit.messaging.outbox import add_event
 from sessions.clients_copy.service import require_clients
 from sessions.courses import repository as repo
-from sessions.courses.models import (
-    CourseEnrolment,
-    LanguageCourse,
-)
+from sessions.courses.models import CourseEnrolment, LanguageCourse
 from sessions.courses.schemas import (
     EnrolmentCreate,
     EnrolmentFormOut,

@@ -11,10 +11,7 @@ from kit.errors import Invalid
 from kit.logs import get_logger
 from kit.messaging.outbox import add_event
 from sessions.courses import repository as repo
-from sessions.courses.schemas import (
-    EnrolmentOut,
-    ExitSave,
-)
+from sessions.courses.schemas import EnrolmentOut, ExitSave
 from sessions.courses.service.access import audit, visible_course
 from sessions.courses.service.dates import as_date
 from sessions.courses.service.enrolments import (

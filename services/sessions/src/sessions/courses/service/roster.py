@@ -6,10 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit.auth import Principal
 from sessions.courses import repository as repo
-from sessions.courses.schemas import (
-    RosterEntry,
-    RosterOut,
-)
+from sessions.courses.schemas import RosterEntry, RosterOut
 from sessions.courses.service.access import audit, visible_course
 from sessions.courses.service.attendance import attendance_rate
 

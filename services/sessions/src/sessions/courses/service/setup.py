@@ -5,11 +5,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contracts.sessions import (
-    CourseOpened,
-    CourseRecord,
-    CourseUpdated,
-)
+from contracts.sessions import CourseOpened, CourseRecord, CourseUpdated
 from kit.auth import Principal
 from kit.clock import utcnow
 from kit.db import ConstraintViolation
@@ -17,16 +13,8 @@ from kit.errors import Conflict, Forbidden, Invalid
 from kit.logs import get_logger
 from kit.messaging.outbox import add_event
 from sessions.courses import repository as repo
-from sessions.courses.models import (
-    COURSE_CODE_UNIQUE,
-    LanguageCourse,
-)
-from sessions.courses.schemas import (
-    CourseCreate,
-    CourseOut,
-    CoursePage,
-    CourseUpdate,
-)
+from sessions.courses.models import COURSE_CODE_UNIQUE, LanguageCourse
+from sessions.courses.schemas import CourseCreate, CourseOut, CoursePage, CourseUpdate
 from sessions.courses.service.access import audit, visible_course
 from sessions.courses.service.dates import as_date
 from sessions.forms import catalog, owned

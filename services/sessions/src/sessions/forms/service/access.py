@@ -55,6 +55,8 @@ async def changeable(
 async def readable(
     db: AsyncSession, actor: Principal, session_id: uuid.UUID, form_id: uuid.UUID
 ) -> tuple[records.SessionRecord, ServiceForm]:
+    """The session and the form, if the actor may read it (a private form: its author
+    and the author's manager)."""
     session = await visible_session(db, actor, session_id)
     form = await repo.of_session(
         db, actor.agency_id, session.id, form_id, user_id=actor.user_id, manages=actor.manages

@@ -6,20 +6,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contracts.sessions import (
-    FormAmendment,
-    ServiceAmended,
-)
+from contracts.sessions import FormAmendment, ServiceAmended
 from kit.auth import Principal
 from kit.clock import utcnow
 from kit.errors import Conflict, Invalid
 from kit.logs import get_logger
 from kit.messaging.outbox import add_event
 from sessions.forms import repository as repo
-from sessions.forms.schemas import (
-    AmendmentIn,
-    ServiceFormOut,
-)
+from sessions.forms.schemas import AmendmentIn, ServiceFormOut
 from sessions.forms.service.access import changeable, refuse_recorded_elsewhere
 from sessions.forms.service.events import form_record, session_record
 from sessions.forms.service.follow_ups import follow_up_rows, request_follow_ups

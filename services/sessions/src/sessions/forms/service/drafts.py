@@ -13,11 +13,7 @@ from kit.messaging.outbox import add_event
 from sessions.forms import catalog, owned
 from sessions.forms import repository as repo
 from sessions.forms.models import FollowUpRequest, ServiceForm
-from sessions.forms.schemas import (
-    ServiceFormCreate,
-    ServiceFormOut,
-    ServiceFormUpdate,
-)
+from sessions.forms.schemas import ServiceFormCreate, ServiceFormOut, ServiceFormUpdate
 from sessions.forms.service.access import (
     RECORDED_ELSEWHERE,
     changeable,

@@ -1,11 +1,6 @@
 """The events of a service form: the session and the form, whole."""
 
-from contracts.sessions import (
-    DraftSaved,
-    ServiceFormRecord,
-    ServiceRecorded,
-    SessionRecord,
-)
+from contracts.sessions import DraftSaved, ServiceFormRecord, ServiceRecorded, SessionRecord
 from sessions.forms.models import ServiceForm
 from sessions.forms.service.outputs import form_out
 from sessions.records import models as records

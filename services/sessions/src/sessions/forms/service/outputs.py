@@ -6,23 +6,21 @@ from typing import Literal
 from kit.clock import utcnow
 from sessions.forms.models import FollowUpRequest, ServiceForm
 from sessions.forms.readiness import icare_warnings
-from sessions.forms.schemas import (
-    FollowUpOut,
-    ServiceFormOut,
-)
+from sessions.forms.schemas import FollowUpOut, ServiceFormOut
 
 
-def form_status(form: ServiceForm) -> Literal["draft", "completed"]:
+def _status(form: ServiceForm) -> Literal["draft", "completed"]:
     return "completed" if form.status == "completed" else "draft"
 
 
 def referral_kind(value: str | None) -> Literal["internal", "external"] | None:
+    """A referral's kind as the API and the events name it (None for a task)."""
     if value is None:
         return None
     return "internal" if value == "internal" else "external"
 
 
-def follow_up_out(row: FollowUpRequest) -> FollowUpOut:
+def _follow_up_out(row: FollowUpRequest) -> FollowUpOut:
     return FollowUpOut(
         id=row.id,
         position=row.position,
@@ -47,14 +45,14 @@ def form_out(form: ServiceForm, follow_ups: Sequence[FollowUpRequest] = ()) -> S
         session_id=form.session_id,
         form_key=form.form_key,
         definition_version=form.definition_version,
-        status=form_status(form),
+        status=_status(form),
         answers=form.answers,
         agency_set_version=form.agency_set_version,
         agency_answers=form.agency_answers or {},
         author_id=form.author_id,
         private=form.private,
         version=form.version,
-        follow_ups=[follow_up_out(f) for f in follow_ups],
+        follow_ups=[_follow_up_out(f) for f in follow_ups],
         icare_warnings=icare_warnings(
             form.form_key, form.definition_version, form.answers, today=utcnow().date()
         ),

@@ -6,10 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit.auth import Principal
 from sessions.forms import repository as repo
-from sessions.forms.schemas import (
-    ServiceFormList,
-    ServiceFormOut,
-)
+from sessions.forms.schemas import ServiceFormList, ServiceFormOut
 from sessions.forms.service.access import readable
 from sessions.forms.service.outputs import form_out
 from sessions.records.service import audit, visible_session

@@ -8,10 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kit.auth import Principal
 from sessions.forms import repository as repo
 from sessions.forms.models import ServiceForm, ServiceFormVersion
-from sessions.forms.schemas import (
-    FormHistory,
-    FormVersionOut,
-)
+from sessions.forms.schemas import FormHistory, FormVersionOut
 from sessions.forms.service.access import readable
 from sessions.records.service import audit
 
@@ -19,6 +16,7 @@ from sessions.records.service import audit
 async def keep_version(
     db: AsyncSession, actor: Principal, form: ServiceForm, *, reason: str | None
 ) -> None:
+    """Keep the form as it is now: completed (`reason` None) or amended (why)."""
     await repo.add_version(
         db,
         ServiceFormVersion(
