@@ -3,7 +3,7 @@
 import pytest
 from pydantic import ValidationError
 
-from forms import QuestionSet, StaleEdit, field_errors, revise
+from forms import QuestionSet, StaleEdit, compatibility_errors, field_errors, revise
 
 from .conftest import question
 
@@ -31,3 +31,13 @@ def test_questions_that_do_not_hold_together_name_each_problem() -> None:
     with pytest.raises(ValidationError) as exc:
         revise(None, [question("faith", "text"), question("faith", "date")], target="x")
     assert [e["field"] for e in field_errors(exc.value)] == ["questions[1].key"]
+
+
+def test_breaking_changes_as_error_fields(profile: QuestionSet) -> None:
+    kept = [q for q in profile.questions if q.key != "story"]
+    new = revise(profile, [q.model_dump(mode="json") for q in kept], target=profile.target)
+    assert compatibility_errors(profile, new) == [
+        {"field": "questions", "message": "question 'story' was removed: retire it instead",
+         "type": "incompatible_change"}
+    ]  # fmt: skip
+    assert compatibility_errors(profile, profile) == []

@@ -15,7 +15,14 @@ from forms.definition import (
     field_errors,
     field_path,
 )
-from forms.evolution import IncompatibleChange, StaleEdit, compatible, next_version, revise
+from forms.evolution import (
+    IncompatibleChange,
+    StaleEdit,
+    compatibility_errors,
+    compatible,
+    next_version,
+    revise,
+)
 from forms.spec import render_spec
 from forms.values import LONG_TEXT_MAX_LENGTH, TEXT_MAX_LENGTH, AnswerValue, QuestionType
 
@@ -34,6 +41,7 @@ __all__ = [
     "Rule",
     "StaleEdit",
     "ValidatedAnswers",
+    "compatibility_errors",
     "compatible",
     "field_errors",
     "field_path",

@@ -58,6 +58,15 @@ def compatible(old: QuestionSet, new: QuestionSet) -> list[str]:
     return problems
 
 
+def compatibility_errors(old: QuestionSet, new: QuestionSet) -> list[dict[str, str]]:
+    """`compatible`'s problems as `{field: "questions", message, type:
+    "incompatible_change"}` items: the `fields` of the OCMS error body."""
+    return [
+        {"field": "questions", "message": p, "type": "incompatible_change"}
+        for p in compatible(old, new)
+    ]
+
+
 def next_version(old: SetT, questions: Sequence[Question], *, answers_exist: bool = True) -> SetT:
     """`old` with `questions` as its next version. While no answer was given under the
     set (`answers_exist=False`) anything may change; after that, breaking changes raise

@@ -28,7 +28,7 @@ from forms import (
     AnswersInvalid,
     QuestionSet,
     StaleEdit,
-    compatible,
+    compatibility_errors,
     field_errors,
     render_spec,
     revise,
@@ -139,15 +139,12 @@ async def define(db: AsyncSession, actor: Principal, data: QuestionSetIn) -> Que
     if old is not None:
         if new.questions == old.questions:
             return _out(old_row, answers_exist=exist, include_retired=False)
-        if exist and (problems := compatible(old, new)):
+        if exist and (problems := compatibility_errors(old, new)):
             raise Conflict(
                 "Clients hold answers this change would break: retire questions and "
                 "choices instead of removing or retyping them",
                 code="incompatible_change",
-                fields=[
-                    {"field": "questions", "message": p, "type": "incompatible_change"}
-                    for p in problems
-                ],
+                fields=problems,
             )
     row = ClientQuestionSet(
         id=uuid.uuid4(),
