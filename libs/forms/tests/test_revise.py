@@ -3,7 +3,14 @@
 import pytest
 from pydantic import ValidationError
 
-from forms import QuestionSet, StaleEdit, compatibility_errors, field_errors, revise
+from forms import (
+    QuestionSet,
+    QuestionSetEdit,
+    StaleEdit,
+    compatibility_errors,
+    field_errors,
+    revise,
+)
 
 from .conftest import question
 
@@ -41,3 +48,12 @@ def test_breaking_changes_as_error_fields(profile: QuestionSet) -> None:
          "type": "incompatible_change"}
     ]  # fmt: skip
     assert compatibility_errors(profile, profile) == []
+
+
+def test_an_edit_body_is_the_questions_and_the_version_it_started_from() -> None:
+    edit = QuestionSetEdit.model_validate({"questions": [question("faith", "text")]})
+    assert edit.base_version is None and revise(None, edit.questions, target="x").version == 1
+    for refused in ({"questions": [], "extra": 1}, {"questions": [], "base_version": -1},
+                    {"questions": [question(f"q{n}", "text") for n in range(501)]}):  # fmt: skip
+        with pytest.raises(ValidationError):
+            QuestionSetEdit.model_validate(refused)

@@ -17,6 +17,7 @@ from forms.definition import (
 )
 from forms.evolution import (
     IncompatibleChange,
+    QuestionSetEdit,
     StaleEdit,
     compatibility_errors,
     compatible,
@@ -37,6 +38,7 @@ __all__ = [
     "Label",
     "Question",
     "QuestionSet",
+    "QuestionSetEdit",
     "QuestionType",
     "Rule",
     "StaleEdit",

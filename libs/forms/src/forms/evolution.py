@@ -9,6 +9,8 @@ untouched answer is not re-checked against the new limit (see `validate_answers`
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from forms.definition import Question, QuestionSet
 from forms.values import QuestionType
 
@@ -77,6 +79,18 @@ def next_version(old: SetT, questions: Sequence[Question], *, answers_exist: boo
     if answers_exist and (problems := compatible(old, new)):
         raise IncompatibleChange(problems)
     return new
+
+
+class QuestionSetEdit(BaseModel):
+    """An agency's edit of its questions as an API takes it (what `revise` reads): the
+    whole next version."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # `forms.Question`s as JSON; checked by `revise` (its field paths in a 422).
+    questions: list[dict[str, Any]] = Field(max_length=500)
+    # The version this edit started from: refused (409) when another change came first.
+    base_version: int | None = Field(default=None, ge=0)
 
 
 def revise(

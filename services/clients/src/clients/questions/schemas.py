@@ -4,17 +4,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from forms import QuestionSetEdit
 
-class QuestionSetIn(BaseModel):
+
+class QuestionSetIn(QuestionSetEdit):
     """A whole new version of the agency's questions: every question, retired ones
     included (a question once answered is retired, never left out)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    # `forms.Question`s as JSON; checked by the forms library (its field paths in a 422).
-    questions: list[dict[str, Any]] = Field(max_length=500)
-    # The version this edit started from: refused (409) when another change came first.
-    base_version: int | None = Field(default=None, ge=0)
 
 
 class QuestionSetOut(BaseModel):
