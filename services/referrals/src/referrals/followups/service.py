@@ -20,6 +20,7 @@ from referrals.referral.models import Referral
 from referrals.referral.service import new_referral
 from referrals.tasks import repository as task_repo
 from referrals.tasks.models import Task
+from referrals.tasks.service import new_task
 
 log = get_logger()
 TITLE_MAX = 200
@@ -39,7 +40,7 @@ async def _task(db: AsyncSession, event: FollowUpRequested) -> None:
         return
     now = utcnow()
     title = event.need.strip() or "Follow-up"
-    task = await task_repo.add(
+    task = await new_task(
         db,
         Task(
             id=uuid.uuid4(),
@@ -60,6 +61,7 @@ async def _task(db: AsyncSession, event: FollowUpRequested) -> None:
             request_id=event.request_id,
             created_at=now,
             updated_at=now,
+            version=1,
         ),
     )
     await _audit(event, "task.created", "task", task.id, db)

@@ -51,6 +51,9 @@ class Task(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # Bumped by every change: the events' order for consumers.
+    version: Mapped[int] = mapped_column(default=1)
 
 
 class TaskComment(Base):

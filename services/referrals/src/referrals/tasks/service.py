@@ -3,11 +3,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contracts.referrals import TaskCreated, TaskRecord, TaskUpdated
 from kit.audit import record_audit
 from kit.auth import Principal
 from kit.clock import today, utcnow
 from kit.errors import Invalid, NotFound
 from kit.logs import get_logger
+from kit.messaging import add_event
 from referrals.access import Viewer
 from referrals.copies import repository as copies
 from referrals.tasks import repository as repo
@@ -45,6 +47,36 @@ async def audit(
         entity_id=task_id,
         detail=detail,
     )
+
+
+def record(task: Task) -> TaskRecord:
+    """The task as its events carry it: no title, description or comments (free text)."""
+    return TaskRecord(
+        id=task.id,
+        client_id=task.client_id,
+        form_id=task.form_id,
+        session_id=task.session_id,
+        request_id=task.request_id,
+        assignee_id=task.assignee_id,
+        created_by=task.created_by,
+        program_id=task.program_id,
+        due_date=task.due_date,
+        priority=task.priority,
+        status=task.status,
+        private=task.private,
+        completed_at=task.completed_at,
+        cancelled_at=task.cancelled_at,
+        created_at=task.created_at,
+        updated_at=task.updated_at,
+        version=task.version,
+    )
+
+
+async def new_task(db: AsyncSession, task: Task) -> Task:
+    """Store a new task and its created event (one transaction)."""
+    await repo.add(db, task)
+    await add_event(db, TaskCreated(agency_id=task.agency_id, task=record(task)))
+    return task
 
 
 def out(task: Task, comments: list[TaskComment] | None = None) -> TaskOut:
@@ -104,7 +136,7 @@ async def create_task(db: AsyncSession, actor: Principal, data: TaskCreate) -> T
     assignee = data.assignee_id or actor.user_id
     await check_assignee(db, actor, assignee)
     now = utcnow()
-    task = await repo.add(
+    task = await new_task(
         db,
         Task(
             id=uuid.uuid4(),
@@ -123,6 +155,7 @@ async def create_task(db: AsyncSession, actor: Principal, data: TaskCreate) -> T
             private=data.private,
             created_at=now,
             updated_at=now,
+            version=1,
         ),
     )
     await audit(db, actor, "task.created", task.id, client_id=str(task.client_id))
@@ -188,14 +221,26 @@ async def update_task(
     for key in changed:
         setattr(task, key, changes[key])
     now = utcnow()
+    previous = task.status
     if status is not None and status != task.status:
         check_transition("task", TRANSITIONS, task.status, status)
         task.status = status
         task.completed_at = now if status == "done" else None
+        task.cancelled_at = now if status == "cancelled" else None
         changed.append("status")
     if changed:
         task.updated_at = now
+        task.version += 1
         await repo.flush_changes(db)
+        await add_event(
+            db,
+            TaskUpdated(
+                agency_id=task.agency_id,
+                task=record(task),
+                changed_fields=sorted(changed),
+                previous_status=previous if "status" in changed else None,
+            ),
+        )
     await audit(db, actor, "task.updated", task.id, changed=changed)
     log.info("task.updated", task_id=str(task.id), changed=changed)
     return out(task, await repo.comments(db, task.id))
