@@ -15,6 +15,7 @@ import io
 import subprocess
 import time
 import uuid
+import warnings
 import zipfile
 from collections.abc import Callable
 from email.message import Message
@@ -25,6 +26,7 @@ import httpx
 import openpyxl
 import pytest
 
+from reference.icare.keys import question_key
 from scripts import stack as process_stack
 from scripts.services import by_name
 from scripts.stack import StackInfo
@@ -38,6 +40,7 @@ from tests.e2e.test_sessions_forms_catalog import fill
 pytestmark = pytest.mark.e2e
 
 ICARE = "/api/icare"
+COURSES = "/api/sessions/courses"
 UCI_TYPE = "FOSS/GCMS Client ID"
 MONTH = "2026-06"
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "icare" / "reference" / "samples"
@@ -354,7 +357,10 @@ def test_an_amended_form_goes_out_as_an_update(
 
 
 def _sample_rows(name: str) -> list[dict[str, Any]]:
-    book = openpyxl.load_workbook(SAMPLES / f"{name}.xlsx")
+    # openpyxl warns that it drops Excel's validation extension (IRCC's dropdowns).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        book = openpyxl.load_workbook(SAMPLES / f"{name}.xlsx")
     ws = book.worksheets[-1]
     ids = [c.value for c in ws[2]]
     return [
@@ -364,8 +370,36 @@ def _sample_rows(name: str) -> list[dict[str, Any]]:
     ]
 
 
+# Cells of a sample row that are no form's answers: iCARE's and the upload's own, and
+# the client's (the profile holds them).
+_NOT_ANSWERS = frozenset(
+    {"processing_details", "update_record_id", "assessment_update_reason_id",
+     "client_validation_type_id", "client_validation_id", "client_birth_dt"}
+)  # fmt: skip
+
+
+def _answers_of(form_key: str, row: dict[str, Any], **forced: Any) -> dict[str, Any]:
+    """The form's answers a sample row gives (each list value's choice key by its exact
+    label), `forced` over them, and an answer to every other required question."""
+    definition = catalog.definition(form_key)
+    answers: dict[str, Any] = {}
+    for field_id, value in row.items():
+        question = definition.question(question_key(field_id))
+        if question is None or field_id in _NOT_ANSWERS:
+            continue
+        text = str(value)
+        if question.choices:
+            (key,) = [c.key for c in question.choices if c.label.en == text]
+            answers[question.key] = key
+        else:
+            answers[question.key] = text
+    answers.update(forced)
+    return fill(definition, answers)
+
+
 def test_filled_samples_import_as_rejected_files_and_link_to_records(
     amal: GatewayClient,
+    bao: GatewayClient,
     manager: GatewayClient,
     admin_client: GatewayClient,
     agreement: dict[str, Any],
@@ -381,7 +415,7 @@ def test_filled_samples_import_as_rejected_files_and_link_to_records(
     )  # fmt: skip
     assert created.status_code == 201, created.text
     old = created.json()["id"]
-    settle = program_of(amal)
+    settle, employ = program_of(amal), program_of(bao)
 
     # What identifies a sample row: identifier type and value, and date of birth. One
     # client per Client Profile sample row, each served in May 2018.
@@ -400,22 +434,88 @@ def test_filled_samples_import_as_rejected_files_and_link_to_records(
         )
         by_identity[key] = registered["id"]
         service(amal, settle, registered["id"], "needs_assessment", "2018-05-20")
-    # The service samples of the first sample client.
+    # The service samples of the first sample client (FOSS/GCMS 12345678, 1978-05-20).
     first = next(iter(by_identity.values()))
     orientation = service(amal, settle, first, "information_orientation", "2018-05-20")
     connection = service(amal, settle, first, "community_connection", "2018-05-20")
+    employment = service(bao, employ, first, "employment", "2018-05-20")
+
+    # The language course the LT Course Setup sample describes (its code, dates, place,
+    # schedule, levels), the first sample client enrolled in it as the Enrolment sample
+    # says, and exited as the Exit sample says (on the course's last day, in July).
+    setup = _sample_rows("lt_course_setup")[0]
+    code = setup["course_cd"]
+    opened = amal.post(
+        COURSES,
+        json={"program_id": settle,
+              "answers": _answers_of("lt_course_open", setup, teacher_name=setup["contact_nme"],
+                                     city_id="Toronto")},
+    )  # fmt: skip
+    assert opened.status_code == 201, opened.text
+    course = opened.json()
+    assert (course["code"], course["start_date"], course["end_date"]) == (
+        code, setup["start_dt"], setup["end_dt"]
+    )  # fmt: skip
+    enrolment_sample = _sample_rows("lt_client_enrolment")[0]
+    exit_sample = _sample_rows("lt_client_exit")[0]
+    for sample in (enrolment_sample, exit_sample):
+        named = (
+            sample["client_validation_type_id"],
+            sample["client_validation_id"],
+            sample["client_birth_dt"],
+        )
+        assert by_identity[named] == first
+    # The samples' own course codes are typos of the setup's (L-CCSNAR18008,
+    # L-CCSMARS18008): an enrolment carries its course's code, whatever the form says.
+    base = f"{COURSES}/{course['id']}/enrolments"
+    enrolled = amal.post(
+        base,
+        json={"client_id": first,
+              "answers": _answers_of("lt_enrolment", enrolment_sample, course_cd=code)},
+    )  # fmt: skip
+    assert enrolled.status_code == 201, enrolled.text
+    enrolment = enrolled.json()
+    assert enrolment["first_class_date"] == enrolment_sample["first_class_dt"]
+    # "Completed the course" with a reason for leaving: the form does not ask the reason
+    # of a client who completed it.
+    exit_answers = _answers_of("lt_exit", exit_sample, course_cd=code)
+    exit_answers.pop("exit_course_reason_id", None)
+    exited = amal.put(f"{base}/{first}/exit", json={"answers": exit_answers})
+    assert exited.status_code == 200, exited.text
+    assert exited.json()["exit"]["exit_date"] == exit_sample["exit_course_dt"] == "2018-07-20"
 
     def all_copied() -> dict[str, Any] | None:
         response = readiness(manager, old, "2018-05")
         if response.status_code != 200:
             return None
         body: dict[str, Any] = response.json()
-        return body if sum(t["records"] for t in body["templates"][1:]) == 9 else None
+        counts = {t["template"]: t["records"] for t in body["templates"]}
+        return body if sum(counts.values()) - counts["client_profile"] == 12 else None
 
     report = eventually(all_copied)
     assert [r for r in report["records"] if not r["ready"]] == []
+    counts = {t["template"]: t["records"] for t in report["templates"]}
+    assert (counts["employment"], counts["lt_course_setup"], counts["lt_client_enrolment"]) == (
+        1, 1, 1
+    )  # fmt: skip
+
+    def exit_copied() -> dict[str, Any] | None:
+        response = readiness(manager, old, "2018-07")
+        body: dict[str, Any] = response.json() if response.status_code == 200 else {}
+        counts = {t["template"]: t["records"] for t in body.get("templates", [])}
+        return body if counts.get("lt_client_exit") == 1 else None
+
+    eventually(exit_copied)
     done = export(manager, old, "2018-05")
-    assert done["record_count"] == 7 + 9
+    assert done["record_count"] == 7 + 12
+    assert [f["template"] for f in done["files"]][-3:] == [
+        "employment", "lt_course_setup", "lt_client_enrolment"
+    ]  # fmt: skip
+    # July: the exit only (its client and course went in May).
+    july = export(manager, old, "2018-07")
+    assert july["record_count"] == 1 and [f["template"] for f in july["files"]] == [
+        "lt_client_exit"
+    ]
 
     def send_back(name: str, export_id: str | None = None) -> dict[str, Any]:
         params = {"export_id": export_id} if export_id else {}
@@ -440,6 +540,16 @@ def test_filled_samples_import_as_rejected_files_and_link_to_records(
     # The other two rows name clients this agency never sent.
     assert len(cc_back["unlinked"]) == 2
 
+    # Employment: the first row is the first sample client's service; the second names
+    # FOSS/GCMS 99999999 born 1987-09-19, a client this agency never sent.
+    employment_back = send_back("employment")
+    assert [
+        (r["row_number"], r["record_id"], r["matched_by"]) for r in employment_back["linked"]
+    ] == [(4, employment["id"], "cells")]
+    assert [(r["row_number"], r["reason"]) for r in employment_back["unlinked"]] == [
+        (5, "no record sent with this identifier and date of birth")
+    ]
+
     # The Needs Assessment sample names a date of birth no client has here: it links
     # once staff record iCARE's id of the record it returns (its Update Record ID).
     needs_sample = _sample_rows("needs_assessment_referrals")[0]
@@ -457,14 +567,36 @@ def test_filled_samples_import_as_rejected_files_and_link_to_records(
     assert [(r["entry_id"], r["matched_by"]) for r in linked] == [
         (target["id"], "update_record_id")
     ]
+
+    # The course templates: the setup by its course code; the enrolment and the exit by
+    # their client (their course codes name no course), each the record it describes.
+    course_back = send_back("lt_course_setup")
+    assert [(r["record_kind"], r["record_id"], r["matched_by"]) for r in course_back["linked"]] == [
+        ("course", course["id"], "cells")
+    ]
+    enrolment_back = send_back("lt_client_enrolment")
+    assert [
+        (r["record_kind"], r["record_id"], r["client_id"], r["matched_by"])
+        for r in enrolment_back["linked"]
+    ] == [("enrolment", enrolment["id"], first, "cells")]
+    (exit_entry,) = manager.get(f"{ICARE}/ledger", params={"export_id": july["id"]}).json()["items"]
+    exit_back = send_back("lt_client_exit")
+    assert [
+        (r["entry_id"], r["record_kind"], r["client_id"], r["matched_by"])
+        for r in exit_back["linked"]
+    ] == [(exit_entry["id"], "exit", first, "cells")]
+    for back in (course_back, enrolment_back, exit_back):
+        assert back["unlinked"] == [] and back["rows"] == 1
+        assert "Unable to validate against database" in back["linked"][0]["messages"][0]
+
     rejected = manager.get(
         f"{ICARE}/ledger", params={"export_id": done["id"], "status": "rejected"}
     ).json()["items"]
-    assert len(rejected) == 7 + 3
-    # The course templates: nothing of ours to link to.
-    for name in ("lt_course_setup", "lt_client_enrolment", "lt_client_exit"):
-        back = send_back(name)
-        assert back["linked"] == [] and len(back["unlinked"]) == back["rows"] >= 1
+    # 7 profiles; Needs Assessment, Information and Orientation, Community Connections,
+    # Employment, the course and the enrolment of the first sample client.
+    assert len(rejected) == 7 + 6
+    in_july = manager.get(f"{ICARE}/ledger", params={"export_id": july["id"]}).json()["items"]
+    assert [(e["id"], e["status"]) for e in in_july] == [(exit_entry["id"], "rejected")]
 
 
 def test_the_scheduled_run_exports_a_month_once(

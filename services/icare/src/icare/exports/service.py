@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts.icare import ExportCompleted, ExportFile
 from icare.copies import repository as copies
 from icare.copies.models import AgreementCopy
+from icare.exports import matching
 from icare.exports import repository as repo
 from icare.exports.models import Export, LedgerEntry
 from icare.exports.planning import Plan, Planned, plan_export
@@ -49,7 +50,6 @@ from kit.errors import Conflict, Invalid, NotFound
 from kit.logs import get_logger
 from kit.messaging import add_event
 from reference.icare import catalog
-from reference.icare.checks import UPLOAD_FIELDS
 
 log = get_logger()
 
@@ -406,28 +406,6 @@ async def update_entry(
     return entry_out(entry)
 
 
-# Cells that say which client (or course) a returned row is about.
-_KEY_FIELDS = (
-    ("client_validation_type_id", "client_validation_id", "client_birth_dt"),
-    ("course_cd",),
-)
-_NOT_CONTENT = frozenset({"processing_details", *UPLOAD_FIELDS})
-
-
-def _norm(value: object) -> str:
-    return str(value).strip() if value is not None else ""
-
-
-def _score(row: RejectedRow, entry: LedgerEntry) -> int:
-    return sum(
-        1
-        for field_id, value in row.cells.items()
-        if field_id not in _NOT_CONTENT
-        and _norm(value)
-        and _norm(value) == _norm(entry.cells.get(field_id))
-    )
-
-
 async def _link(
     db: AsyncSession,
     agency_id: uuid.UUID,
@@ -443,15 +421,15 @@ async def _link(
             found = await repo.by_icare_id(db, agency_id, template, icare_id.strip(), export_id)
             if found is not None:
                 return found, how
-    for keys in _KEY_FIELDS:
-        key_cells = {k: _norm(row.cells.get(k)) for k in keys}
-        if all(key_cells.values()) and all(k in row.cells for k in keys):
-            candidates = await repo.by_cells(db, agency_id, template, key_cells, export_id)
-            if candidates:
-                best = max(candidates, key=lambda e: (_score(row, e), e.created_at))
-                return best, "cells"
-            return None, "no record sent with this identifier and date of birth"
-    return None, "the row names no client or course"
+    keys = matching.key_cells(row)
+    if keys is None:
+        return None, "the row names no client or course"
+    best = matching.best_entry(row, await repo.by_cells(db, agency_id, template, keys, export_id))
+    if best is None:
+        if matching.COURSE_CODE in keys and len(keys) == 1:
+            return None, "no course sent with this course code"
+        return None, "no record sent with this identifier and date of birth"
+    return best, "cells"
 
 
 async def import_rejected(
