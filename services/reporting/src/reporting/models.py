@@ -20,6 +20,7 @@ from reporting.readmodel.models import (
     RptService,
     RptStaff,
     RptSupport,
+    RptTask,
 )
 
 __all__ = [
@@ -42,4 +43,5 @@ __all__ = [
     "RptService",
     "RptStaff",
     "RptSupport",
+    "RptTask",
 ]

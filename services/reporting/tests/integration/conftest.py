@@ -20,7 +20,7 @@ import pytest
 from contracts.base import IntegrationEvent
 from contracts.clients import ClientProfile, ClientRegistered, Consent
 from contracts.identity import FundingAgreementUpdated, ProgramUpdated, UserUpdated
-from contracts.referrals import ReferralCreated, ReferralRecord
+from contracts.referrals import ReferralCreated, ReferralRecord, TaskCreated, TaskRecord
 from contracts.sessions import (
     AttendanceMark,
     AttendeeFormRecord,
@@ -319,6 +319,29 @@ class Feed:
         referral = self.referral(worker, client_id, **fields)
         await self.send(ReferralCreated(agency_id=self.id, referral=referral))
         return referral
+
+    # --- tasks ----------------------------------------------------------------------
+
+    def task(self, assignee: Actor, **fields: Any) -> TaskRecord:
+        """A task assigned to `assignee`, created on `created` (a day, default
+        2026-05-01), closed on `done` or `cancelled` (days) when given."""
+        created = at(fields.pop("created", "2026-05-01"))
+        done, cancelled = fields.pop("done", None), fields.pop("cancelled", None)
+        status = "done" if done else "cancelled" if cancelled else "open"
+        values: dict[str, Any] = {
+            "id": uuid.uuid4(), "client_id": uuid.uuid4(), "assignee_id": assignee.id,
+            "created_by": assignee.id, "program_id": self.agency.settle, "priority": "normal",
+            "status": status, "completed_at": at(done) if done else None,
+            "cancelled_at": at(cancelled) if cancelled else None, "created_at": created,
+            "updated_at": at(done or cancelled) if done or cancelled else created,
+            "version": 1 if status == "open" else 2,
+        } | fields  # fmt: skip
+        return TaskRecord(**values)
+
+    async def assign(self, assignee: Actor, **fields: Any) -> TaskRecord:
+        task = self.task(assignee, **fields)
+        await self.send(TaskCreated(agency_id=self.id, task=task))
+        return task
 
 
 @pytest.fixture

@@ -10,13 +10,13 @@ import asyncpg  # type: ignore[import-untyped, unused-ignore]
 from sqlalchemy import text
 
 from contracts.clients import ClientMerged, ClientUnmerged, ClientUpdated
-from contracts.referrals import ReferralUpdated
+from contracts.referrals import ReferralUpdated, TaskCreated, TaskUpdated
 from contracts.sessions import DraftSaved, FormAmendment, ServiceAmended, ServiceRecorded
 from kit.clock import utcnow
 from kit.db import Database
 from reporting.readmodel.models import TENANT_TABLES
 
-from .conftest import Feed, deliver, run, table
+from .conftest import Feed, at, deliver, run, table
 
 
 async def test_client_versions_never_go_back_and_restricted_keeps_no_birth_date(
@@ -97,6 +97,38 @@ async def test_a_referral_keeps_its_newest_version(feed: Feed) -> None:
     result = await run(manager, "referrals")
     assert table(result, "status", "referrals") == {"Completed": 1}
     assert table(result, "outcome", "referrals") == {"Received food hamper": 1}
+
+
+async def test_a_task_keeps_its_newest_version_whatever_the_order(
+    feed: Feed, admin_db: asyncpg.Connection
+) -> None:
+    manager = feed.agency.manager()
+    amal = feed.agency.worker()
+    created = feed.task(amal, due_date=dt.date(2026, 6, 1))
+    done = created.model_copy(
+        update={"status": "done", "completed_at": at("2026-07-02"), "version": 3}
+    )
+    started = created.model_copy(update={"status": "in_progress", "version": 2})
+    # The newest first, then the older states late: they change nothing.
+    await feed.send(TaskUpdated(agency_id=feed.id, task=done, changed_fields=["status"]))
+    await feed.send(TaskUpdated(agency_id=feed.id, task=started, changed_fields=["status"]))
+    await feed.send(TaskCreated(agency_id=feed.id, task=created))
+    row = await admin_db.fetchrow("SELECT * FROM rpt_tasks WHERE id = $1", created.id)
+    assert (row["version"], row["status"]) == (3, "done")
+    assert (row["created_on"], row["closed_on"]) == (dt.date(2026, 5, 1), dt.date(2026, 7, 2))
+    result = await run(manager, "tasks_overdue")
+    assert result["totals"] == {"overdue": 0, "open": 0, "done": 1, "oldest_overdue_days": 0}
+    # Reopened: open again, closed on no day.
+    reopened = done.model_copy(update={"status": "open", "completed_at": None, "version": 4})
+    await feed.send(TaskUpdated(agency_id=feed.id, task=reopened, changed_fields=["status"]))
+    row = await admin_db.fetchrow("SELECT * FROM rpt_tasks WHERE id = $1", created.id)
+    assert (row["status"], row["closed_on"]) == ("open", None)
+    result = await run(manager, "tasks_overdue")
+    assert result["totals"]["overdue"] == 1
+    columns = {r["column_name"] for r in await admin_db.fetch(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'rpt_tasks'"
+    )}  # fmt: skip
+    assert not {"title", "description", "comments"} & columns
 
 
 async def test_merged_clients_count_once_until_unmerged(feed: Feed) -> None:

@@ -92,7 +92,7 @@ async def test_the_catalog_lists_each_report_with_its_criteria(maple: Maple) -> 
     assert response.status_code == 200, response.text
     catalog = response.json()
     assert [r["key"] for r in catalog["reports"]] == [r.key for r in REPORTS]
-    assert len(catalog["reports"]) == 13
+    assert len(catalog["reports"]) == 14
     served = next(r for r in catalog["reports"] if r["key"] == "clients_served")
     assert served["title"] == {"en": "Clients served", "fr": "Clients servis"}
     assert {"date_from", "program_id", "agreement_id", "funder_id", "worker_id", "gender",
@@ -281,6 +281,50 @@ async def test_referrals_by_status_partner_need_and_outcome(maple: Maple) -> Non
         "Food security": 1, "Legal advice": 1, "Employment": 1,
     }  # fmt: skip
     assert table(result, "outcome", "referrals") == {"Hamper received": 1, None: 2}
+
+
+async def test_tasks_overdue_by_worker_as_of_the_end_of_the_period(maple: Maple) -> None:
+    feed, amal, bao = maple.feed, maple.amal, maple.bao
+    employ = feed.agency.employ
+    june = dt.date(2026, 6, 1)
+    await feed.assign(amal, due_date=june)  # overdue at the end of the year
+    await feed.assign(amal, due_date=dt.date(2027, 6, 1), status="in_progress")  # not yet due
+    await feed.assign(amal, due_date=june, done="2026-07-01")  # done in the year
+    await feed.assign(amal, created="2026-01-05", cancelled="2026-02-01")  # closed before
+    await feed.assign(amal, created="2027-05-01", due_date=june)  # created after
+    await feed.assign(bao, created="2026-04-10", due_date=dt.date(2026, 4, 20),
+                      program_id=employ, priority="urgent")  # fmt: skip
+    await feed.assign(bao, created="2026-04-10", program_id=employ)  # no due date
+    # Done after the year: at its end it was still open, and overdue.
+    await feed.assign(bao, created="2026-06-01", due_date=dt.date(2026, 8, 1),
+                      program_id=employ, done="2027-05-01")  # fmt: skip
+
+    result = await run(maple.manager, "tasks_overdue")
+    # The oldest: due 2026-04-20, overdue 345 days on 2027-03-31.
+    assert result["totals"] == {"overdue": 3, "open": 5, "done": 1, "oldest_overdue_days": 345}
+    assert table(result, "worker", "overdue") == {"Bao Nguyen": 2, "Amal Haddad": 1}
+    assert table(result, "worker", "open") == {"Bao Nguyen": 3, "Amal Haddad": 2}
+    assert table(result, "worker", "done") == {"Bao Nguyen": 0, "Amal Haddad": 1}
+    # The most overdue first.
+    assert list(table(result, "worker", "overdue")) == ["Bao Nguyen", "Amal Haddad"]
+    assert table(result, "program", "overdue") == {
+        "Employment Services": 2,
+        "Settlement Services": 1,
+    }
+    assert table(result, "priority", "overdue") == {"Urgent": 1, "Normal": 2}
+
+    # As of the end of May: the June tasks are not due yet, the July one not done yet.
+    may = await run(maple.manager, "tasks_overdue", date_to="2026-05-31")
+    assert may["totals"] == {"overdue": 1, "open": 5, "done": 0, "oldest_overdue_days": 41}
+    only_bao = await run(maple.manager, "tasks_overdue", worker_id=str(bao.id))
+    assert only_bao["totals"]["overdue"] == 2 and only_bao["totals"]["open"] == 3
+    settle = await run(maple.manager, "tasks_overdue", program_id=str(feed.agency.settle))
+    assert settle["totals"] == {"overdue": 1, "open": 2, "done": 1, "oldest_overdue_days": 303}
+    for refused in ({"agreement_id": str(maple.agreement)}, {"funder_id": str(maple.funder)},
+                    {"gender": ["Female"]}):  # fmt: skip
+        response = await maple.manager.post("/reports/tasks_overdue/run", json={**YEAR, **refused})
+        assert response.status_code == 422, response.text
+        assert response.json()["error"]["code"] == "criterion_not_accepted"
 
 
 async def test_support_services_received(maple: Maple) -> None:

@@ -19,7 +19,7 @@ from reporting.reports.schemas import Column, Criteria, ReportResult, Table, Tit
 
 def test_the_catalog_is_well_formed() -> None:
     check()
-    assert len(REPORTS) == 13
+    assert len(REPORTS) == 14
     assert len(BY_KEY) == len(REPORTS)
     for report in REPORTS:
         assert report.title_en and report.title_fr and report.description_fr
@@ -52,6 +52,8 @@ def test_criteria_follow_from_the_fact() -> None:
     # Courses name no funder.
     assert "funder_id" not in BY_KEY["course_attendance"].criteria
     assert FACTS["groups"].person is None
+    # Tasks: no funder, no agreement (a task is no funded service), no client options.
+    assert BY_KEY["tasks_overdue"].criteria == ("date_from", "date_to", "program_id", "worker_id")
 
 
 def test_criteria_refuse_values_outside_their_lists() -> None:

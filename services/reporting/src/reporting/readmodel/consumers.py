@@ -22,7 +22,7 @@ from contracts.clients import (
 )
 from contracts.files import AttachmentAdded, AttachmentRecord, AttachmentRemoved
 from contracts.identity import FundingAgreementUpdated, ProgramUpdated, UserDeactivated, UserUpdated
-from contracts.referrals import ReferralCreated, ReferralUpdated
+from contracts.referrals import ReferralCreated, ReferralUpdated, TaskCreated, TaskUpdated
 from contracts.sessions import (
     CourseAttendanceRecorded,
     CourseEnrolmentExited,
@@ -52,6 +52,7 @@ from reporting.readmodel.models import (
     RptService,
     RptStaff,
     RptSupport,
+    RptTask,
 )
 
 log = get_logger()
@@ -367,6 +368,40 @@ async def on_referral(db: AsyncSession, event: ReferralCreated | ReferralUpdated
     )
 
 
+async def on_task(db: AsyncSession, event: TaskCreated | TaskUpdated) -> None:
+    """Newest `version` wins: an older state delivered late changes nothing."""
+    task = event.task
+    closed_at = {"done": task.completed_at, "cancelled": task.cancelled_at}.get(task.status)
+    await repo.upsert_newer(
+        db,
+        RptTask,
+        {
+            "id": task.id,
+            "agency_id": event.agency_id,
+            "client_id": task.client_id,
+            "form_id": task.form_id,
+            "session_id": task.session_id,
+            "assignee_id": task.assignee_id,
+            "created_by": task.created_by,
+            "program_id": task.program_id,
+            "due_date": task.due_date,
+            "priority": task.priority,
+            "status": task.status,
+            "private": task.private,
+            "created_on": task.created_at.date(),
+            # Closed without a time (never in practice): the last change's day.
+            "closed_on": (
+                None
+                if task.status not in ("done", "cancelled")
+                else (closed_at or task.updated_at).date()
+            ),
+            "version": task.version,
+            "source_at": event.occurred_at,
+        },
+        order=("version", "source_at"),
+    )
+
+
 # --- files ------------------------------------------------------------------------------
 
 
@@ -473,6 +508,8 @@ SUBSCRIPTIONS: tuple[Subscription[Any], ...] = (
     Subscription(CourseAttendanceRecorded, on_course_attendance),
     Subscription(ReferralCreated, on_referral),
     Subscription(ReferralUpdated, on_referral),
+    Subscription(TaskCreated, on_task),
+    Subscription(TaskUpdated, on_task),
     Subscription(AttachmentAdded, on_attachment_added),
     Subscription(AttachmentRemoved, on_attachment_removed),
     Subscription(ProgramUpdated, on_program),

@@ -252,6 +252,35 @@ class RptReferral(Base):
     source_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class RptTask(Base):
+    """A task (follow-up work on a client, assigned to a worker): who, which program,
+    when due and where it stands; never its title, description or comments."""
+
+    __tablename__ = "rpt_tasks"
+    __table_args__ = (
+        Index("ix_rpt_tasks_agency_created", "agency_id", "created_on"),
+        Index("ix_rpt_tasks_agency_assignee", "agency_id", "assignee_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    agency_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    client_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    form_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    session_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    assignee_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    created_by: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    program_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    due_date: Mapped[date | None] = mapped_column(Date)
+    priority: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    private: Mapped[bool] = mapped_column(Boolean)
+    created_on: Mapped[date] = mapped_column(Date)
+    # The day it was done or cancelled, while it is (None when open or in progress).
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer)
+    source_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class RptAttachment(Base):
     """A file attached to a profile or a form: its existence only (no name, no content)."""
 
@@ -325,6 +354,7 @@ TENANT_TABLES: tuple[str, ...] = (
     "rpt_course_classes",
     "rpt_attendance",
     "rpt_referrals",
+    "rpt_tasks",
     "rpt_attachments",
     "rpt_programs",
     "rpt_staff",

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Numeric,
     Text,
     and_,
+    bindparam,
     case,
     cast,
     func,
@@ -38,6 +39,7 @@ from reporting.readmodel.models import (
     RptReferral,
     RptService,
     RptSupport,
+    RptTask,
 )
 
 Expr = ColumnElement[Any]
@@ -47,6 +49,12 @@ LabelSource = Literal["program", "staff", "agreement"]
 # and anonymous clients land in the same groups.
 AGE_GROUPS: tuple[str, ...] = ("0-14", "15-24", "25-34", "35-44", "45-54", "55-64", "65+")
 UNKNOWN_AGE = "Unknown"
+
+# The report's period, bound when it runs (`repository.aggregate`): for facts whose rows
+# belong to a period otherwise than by one date (`Fact.period`) and for measures taken
+# as of its end.
+PERIOD_FROM = bindparam("period_from", type_=Date)
+PERIOD_TO = bindparam("period_to", type_=Date)
 
 
 @dataclass(frozen=True)
@@ -91,6 +99,11 @@ class Fact:
     base_where: tuple[Expr, ...] = ()
     # The agreement a row is counted under, when the fact is joined with agreements.
     agreement: Expr | None = None
+    # Whether an agreement (its programs and dates) can select the fact's rows.
+    by_agreement: bool = True
+    # The rows of the period (with `PERIOD_FROM`, `PERIOD_TO`), when it is not `date`
+    # within the period.
+    period: Expr | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -702,6 +715,58 @@ def _referrals() -> Fact:
     )
 
 
+def _tasks() -> Fact:
+    """Tasks that were open at some time in the period: created by its end and not
+    closed (done or cancelled) before its start. Measured as of the period's end: still
+    open, overdue (still open and due before the end), done in the period.
+
+    A task's current state is all reporting knows: a task reopened after the period
+    counts as open through it, and its current due date and assignee are the ones used.
+    """
+    t = RptTask.__table__
+    open_at_end = or_(t.c.closed_on.is_(None), t.c.closed_on > PERIOD_TO)
+    overdue = and_(open_at_end, t.c.due_date < PERIOD_TO)
+    return Fact(
+        key="tasks",
+        source=t,
+        agency=t.c.agency_id,
+        date=t.c.due_date,
+        period=and_(
+            t.c.created_on <= PERIOD_TO, or_(t.c.closed_on.is_(None), t.c.closed_on >= PERIOD_FROM)
+        ),
+        program=t.c.program_id,
+        worker=t.c.assignee_id,
+        # A task is no funded service: an agreement's dates say nothing of it.
+        by_agreement=False,
+        dimensions=_dims(
+            _worker(t.c.assignee_id, "Assigned to", "Assignée à"),
+            _program(expr=t.c.program_id),
+            Dimension(
+                "priority", "Priority", "Priorité", t.c.priority, vocabulary="task_priority"
+            ),
+            Dimension("month", "Month due", "Mois d'échéance", month_of(t.c.due_date), order="key"),
+        ),
+        measures=_measures(
+            Measure("tasks", "Tasks open in the period", "Tâches ouvertes dans la période",
+                    func.count()),
+            Measure("overdue", "Overdue at the end", "En retard à la fin", _count_if(overdue)),
+            Measure("open", "Open at the end", "Ouvertes à la fin", _count_if(open_at_end)),
+            Measure(
+                "done",
+                "Done in the period",
+                "Terminées dans la période",
+                _count_if(and_(t.c.status == "done", t.c.closed_on <= PERIOD_TO)),
+            ),
+            Measure(
+                "oldest_overdue_days",
+                "Days the oldest is overdue",
+                "Jours de retard de la plus ancienne",
+                func.coalesce(func.max(PERIOD_TO - t.c.due_date).filter(overdue), 0),
+            ),
+        ),
+    )  # fmt: skip
+
+
 def _support() -> Fact:
     s = RptSupport.__table__
     source, person, survivor = _with_person(s, s.c.client_id, "support")
@@ -770,6 +835,7 @@ FACT_BUILDERS: dict[str, Callable[[], Fact]] = {
     "exits": _exits,
     "attendance": _attendance,
     "referrals": _referrals,
+    "tasks": _tasks,
     "support": _support,
 }
 FACTS: dict[str, Fact] = {key: build() for key, build in FACT_BUILDERS.items()}

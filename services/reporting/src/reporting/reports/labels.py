@@ -83,6 +83,12 @@ REFERRAL_KIND: Titles = {
     "internal": ("Internal", "Interne"),
     "external": ("External", "Externe"),
 }
+TASK_PRIORITY: Titles = {
+    "low": ("Low", "Basse"),
+    "normal": ("Normal", "Normale"),
+    "high": ("High", "Haute"),
+    "urgent": ("Urgent", "Urgente"),
+}
 ATTENDANCE: Titles = {
     "present": ("Present", "Présent"),
     "late": ("Late", "En retard"),
@@ -119,6 +125,7 @@ def vocabularies() -> dict[str, Titles]:
         "contact_source": CONTACT_SOURCES,
         "referral_status": REFERRAL_STATUS,
         "referral_kind": REFERRAL_KIND,
+        "task_priority": TASK_PRIORITY,
         "attendance": ATTENDANCE,
         "enrolment_status": ENROLMENT_STATUS,
         "client_kind": CLIENT_KIND,

@@ -44,7 +44,9 @@ class Report:
         fact = self.source
         names = list(DATE_CRITERIA)
         if fact.program is not None:
-            names += ["program_id", "agreement_id"]
+            names.append("program_id")
+            if fact.by_agreement:
+                names.append("agreement_id")
         if fact.funder_ids is not None:
             names.append("funder_id")
         if fact.worker is not None:
@@ -192,6 +194,20 @@ REPORTS: tuple[Report, ...] = (
         fact="referrals",
         measures=("referrals", "clients", "open", "completed", "declined"),
         breakdowns=("status", "kind", "partner", "to_program", "need", "outcome"),
+    ),
+    Report(
+        key="tasks_overdue",
+        title_en="Tasks overdue by worker",
+        title_fr="Tâches en retard par intervenant",
+        description_en="Open tasks past their due date at the end of the period, by the "
+        "worker they are assigned to, with the tasks still open then and those done in the "
+        "period.",
+        description_fr="Tâches ouvertes dont l'échéance est passée à la fin de la période, "
+        "par l'intervenant à qui elles sont assignées, avec les tâches encore ouvertes alors "
+        "et celles terminées pendant la période.",
+        fact="tasks",
+        measures=("overdue", "open", "done", "oldest_overdue_days"),
+        breakdowns=("worker", "program", "priority"),
     ),
     Report(
         key="support_services",

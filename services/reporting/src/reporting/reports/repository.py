@@ -58,9 +58,10 @@ def _funded_by(fact: Fact, funder: RptAgreement) -> Expr:
 def conditions(fact: Fact, filters: Filters) -> list[Expr]:
     where: list[Expr] = [
         fact.agency == filters.agency_id,
-        fact.date.between(filters.date_from, filters.date_to),
+        fact.date.between(filters.date_from, filters.date_to) if fact.period is None
+        else fact.period,
         *fact.base_where,
-    ]
+    ]  # fmt: skip
     if filters.program_id is not None:
         where.append(_program_is(fact, [filters.program_id]))
     if filters.agreement is not None:
@@ -117,10 +118,12 @@ async def aggregate(
     dimensions: Sequence[Dimension],
     measures: Sequence[Measure],
     where: Sequence[Expr],
+    period: tuple[date, date],
 ) -> tuple[dict[str, int | float | None], dict[str, list[dict[str, Any]]]]:
     """The totals and one table per dimension, in ONE statement: the fact is read and
     joined once, then grouped by each dimension alone and by nothing (GROUPING SETS).
-    Rows whose `GROUPING(dimension)` is 0 belong to that dimension's table."""
+    Rows whose `GROUPING(dimension)` is 0 belong to that dimension's table. `period`
+    binds `facts.PERIOD_FROM` and `PERIOD_TO` where the fact uses them."""
     keys = [f"d{i}" for i in range(len(dimensions))]
     columns = [d.expr.label(k) for d, k in zip(dimensions, keys, strict=True)]
     flags = [func.grouping(d.expr).label(f"g{i}") for i, d in enumerate(dimensions)]
@@ -130,6 +133,7 @@ async def aggregate(
         .select_from(fact.source)
         .where(*where)
         .group_by(func.grouping_sets(*sets, tuple_()))
+        .params(period_from=period[0], period_to=period[1])
     )
     totals: dict[str, int | float | None] = {m.key: None for m in measures}
     tables: dict[str, list[dict[str, Any]]] = {d.key: [] for d in dimensions}

@@ -200,7 +200,9 @@ async def run(
     where = repo.conditions(fact, filters)
     dimensions = [fact.dimensions[name] for name in report.breakdowns]
     await repo.tune(db)
-    totals, found = await repo.aggregate(db, fact, dimensions, measures, where)
+    totals, found = await repo.aggregate(
+        db, fact, dimensions, measures, where, (filters.date_from, filters.date_to)
+    )
     if not any(totals.values()) and all(v is None for v in totals.values()):
         totals = dict.fromkeys(totals, 0)
     tables = []
