@@ -4,13 +4,18 @@ Caseworkers register clients and record services and a group activity through th
 gateway; reporting learns of them from the events (its read model is eventually
 consistent, so the test polls the report until it shows them); the manager then reads
 exact counts and breakdowns, filters by gender and immigration status, exports CSV and
-XLSX. A caseworker is refused, and another agency sees none of it.
+XLSX. A caseworker is refused, and another agency sees none of it. A task created
+through referrals with a past due date shows in the manager's overdue tasks for its
+assignee, and leaves them once done.
 
 Everything here is dated in February 2025, a month no other journey records in, so the
-counts are exact even when the whole e2e suite shares the stack.
+counts are exact even when the whole e2e suite shares the stack. Tasks are the
+exception (a task belongs to the period by being open in it, and is created today): the
+tasks journey counts against what the report showed for its assignee just before.
 """
 
 import csv
+import datetime as dt
 import io
 import time
 import uuid
@@ -27,6 +32,7 @@ pytestmark = pytest.mark.e2e
 
 REPORTS = "/api/reporting/reports"
 SESSIONS = "/api/sessions/sessions"
+TASKS = "/api/referrals/tasks"
 FEBRUARY = {"date_from": "2025-02-01", "date_to": "2025-02-28"}
 
 NEEDS_ASSESSMENT = {
@@ -80,12 +86,18 @@ def _table(result: dict[str, Any], key: str, measure: str) -> dict[str | None, A
     return {row["label"]: row[measure] for row in rows}
 
 
-def _once(who: GatewayClient, key: str, expected: dict[str, Any], within: float = 45.0) -> Any:
-    """Run the report until its totals show `expected` (those keys; the read model
-    catches up with the events); the last result."""
+def _once(
+    who: GatewayClient,
+    key: str,
+    expected: dict[str, Any],
+    within: float = 45.0,
+    criteria: dict[str, Any] | None = None,
+) -> Any:
+    """Run the report (with `criteria`) until its totals show `expected` (those keys;
+    the read model catches up with the events); the last result."""
     deadline = time.monotonic() + within
     while True:
-        result = _run(who, key)
+        result = _run(who, key, **(criteria or {}))
         shown = {k: result["totals"].get(k) for k in expected}
         if shown == expected or time.monotonic() > deadline:
             assert shown == expected, result["totals"]
@@ -152,7 +164,7 @@ def test_the_manager_reads_what_caseworkers_recorded(
 ) -> None:
     catalog = manager.get(REPORTS)
     assert catalog.status_code == 200, catalog.text
-    assert len(catalog.json()["reports"]) == 13
+    assert len(catalog.json()["reports"]) == 14
 
     # 3 clients: 4 service contacts and 2 named group attendees.
     served = _once(manager, "clients_served", {"clients": 3, "contacts": 6})
@@ -257,3 +269,54 @@ def test_caseworkers_are_refused_and_another_agency_sees_nothing(
         assert unknown.status_code == 404
     finally:
         other.close()
+
+
+def test_an_overdue_task_shows_for_its_assignee_until_done(
+    bao: GatewayClient, manager: GatewayClient
+) -> None:
+    """Bao (whom no other journey gives a task) makes himself a task due ten days ago.
+    The report runs over the last month, to today: as of today the task is overdue."""
+    today = dt.datetime.now(dt.UTC).date()
+    me = bao.get("/api/identity/me")
+    assert me.status_code == 200, me.text
+    bao_id = me.json()["id"]
+    period = {
+        "date_from": (today - dt.timedelta(days=30)).isoformat(),
+        "date_to": today.isoformat(),
+        "worker_id": bao_id,
+    }
+    before = _run(manager, "tasks_overdue", **period)["totals"]
+    client = register(bao, given_name="Yusuf", family_name="Demir")
+    created = bao.post(
+        TASKS,
+        json={"client_id": client["id"], "title": "Call about the housing application",
+              "due_date": (today - dt.timedelta(days=10)).isoformat(), "priority": "high"},
+    )  # fmt: skip
+    assert created.status_code == 201, created.text
+    task = created.json()
+    assert task["overdue"] is True and task["assignee_id"] == bao_id
+
+    overdue = _once(
+        manager,
+        "tasks_overdue",
+        {"overdue": before["overdue"] + 1, "open": before["open"] + 1},
+        criteria=period,
+    )
+    assert overdue["totals"]["oldest_overdue_days"] >= 10
+    workers = next(t for t in overdue["tables"] if t["key"] == "worker")["rows"]
+    assert [(r["key"], r["label"]) for r in workers] == [(bao_id, "Bao Nguyen")]
+    assert _table(overdue, "priority", "overdue").get("High", 0) >= 1
+    # The whole agency (no worker criterion): bao's row counts it too.
+    agency = _run(
+        manager, "tasks_overdue", date_from=period["date_from"], date_to=today.isoformat()
+    )
+    assert _table(agency, "worker", "overdue")["Bao Nguyen"] == before["overdue"] + 1
+
+    done = bao.patch(f"{TASKS}/{task['id']}", json={"status": "done"})
+    assert done.status_code == 200, done.text
+    _once(
+        manager,
+        "tasks_overdue",
+        {"overdue": before["overdue"], "open": before["open"], "done": before["done"] + 1},
+        criteria=period,
+    )
