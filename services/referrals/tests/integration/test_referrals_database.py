@@ -1,8 +1,10 @@
 """Row-level security on every tenant table, and what a client merge does to records."""
 
+import json
 import uuid
 from datetime import UTC, datetime
 
+import asyncpg  # type: ignore[import-untyped, unused-ignore]
 from sqlalchemy import text
 
 from contracts.clients import ClientMerged, ClientProfile, ClientUnmerged, Consent
@@ -79,7 +81,7 @@ def _profile(client_id: uuid.UUID, by: uuid.UUID, version: int) -> ClientProfile
 
 
 async def test_a_merge_moves_records_to_the_survivor_and_an_unmerge_moves_them_back(
-    agency: Agency, events: Events
+    agency: Agency, events: Events, admin_db: asyncpg.Connection
 ) -> None:
     worker = agency.worker()
     survivor = await events.client(agency, worker)
@@ -106,3 +108,12 @@ async def test_a_merge_moves_records_to_the_survivor_and_an_unmerge_moves_them_b
     )
     back = (await worker.get(f"/tasks/{task['id']}")).json()
     assert back["client_id"] == str(absorbed)
+    # The task's events follow it: created, moved to the survivor, moved back.
+    rows = await admin_db.fetch(
+        "SELECT payload FROM outbox WHERE payload->'task'->>'id' = $1 ORDER BY seq", task["id"]
+    )
+    published = [json.loads(r["payload"]) for r in rows]
+    assert [(p["task"]["client_id"], p["task"]["version"]) for p in published] == [
+        (str(absorbed), 1), (str(survivor), 2), (str(absorbed), 3),
+    ]  # fmt: skip
+    assert [p.get("changed_fields") for p in published[1:]] == [["client_id"], ["client_id"]]

@@ -24,6 +24,7 @@ from contracts.sessions import DraftSaved, ServiceAmended, ServiceRecorded
 from kit.logs import get_logger
 from kit.messaging.consumer import Subscription
 from referrals.copies import repository as repo
+from referrals.tasks.service import client_changed
 
 log = get_logger()
 
@@ -71,11 +72,15 @@ async def on_client_merged(db: AsyncSession, event: ClientMerged) -> None:
     moved = await repo.repoint_client(
         db, event.agency_id, event.merge_id, event.absorbed_id, event.survivor.id
     )
+    # The tasks' events carry their client: each moved task publishes its new state.
+    await client_changed(db, await repo.moved(db, event.merge_id, "task"))
     log.info("client.merge_applied", merge_id=str(event.merge_id), moved=moved)
 
 
 async def on_client_unmerged(db: AsyncSession, event: ClientUnmerged) -> None:
+    tasks = await repo.moved(db, event.merge_id, "task")
     moved = await repo.undo_repoint(db, event.merge_id)
+    await client_changed(db, tasks)
     await repo.mark_merged(db, event.restored.id, None)
     await repo.upsert_client(db, _client_values(event.agency_id, event.survivor))
     await repo.upsert_client(db, _client_values(event.agency_id, event.restored))

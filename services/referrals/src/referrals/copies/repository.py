@@ -194,6 +194,14 @@ async def repoint_client(
     return moved
 
 
+async def moved(db: AsyncSession, merge_id: uuid.UUID, entity: str) -> list[uuid.UUID]:
+    """The records of one kind (`task` ...) that `repoint_client` moved for `merge_id`."""
+    query = select(MergeMove.entity_id).where(
+        MergeMove.merge_id == merge_id, MergeMove.entity == entity
+    )
+    return list(await db.scalars(query.order_by(MergeMove.entity_id)))
+
+
 async def undo_repoint(db: AsyncSession, merge_id: uuid.UUID) -> int:
     """Put back what `repoint_client` moved for `merge_id`."""
     moves = list(await db.scalars(select(MergeMove).where(MergeMove.merge_id == merge_id)))

@@ -93,6 +93,14 @@ async def comments(db: AsyncSession, task_id: uuid.UUID) -> list[TaskComment]:
     return list(await db.scalars(query))
 
 
+async def by_ids(db: AsyncSession, task_ids: list[uuid.UUID]) -> list[Task]:
+    """Tasks by id, locked for the change to come (in id order: no deadlock)."""
+    if not task_ids:
+        return []
+    query = select(Task).where(Task.id.in_(task_ids)).order_by(Task.id).with_for_update()
+    return list(await db.scalars(query.execution_options(populate_existing=True)))
+
+
 async def get(db: AsyncSession, task_id: uuid.UUID) -> Task | None:
     return await db.get(Task, task_id)
 

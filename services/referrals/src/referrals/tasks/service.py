@@ -246,6 +246,24 @@ async def update_task(
     return out(task, await repo.comments(db, task.id))
 
 
+async def client_changed(db: AsyncSession, task_ids: list[uuid.UUID]) -> None:
+    """Tasks a client merge (or its undoing) re-pointed to another client: each a new
+    version, published."""
+    tasks = await repo.by_ids(db, task_ids)
+    if not tasks:
+        return
+    now = utcnow()
+    for task in tasks:
+        task.version += 1
+        task.updated_at = now
+    await repo.flush_changes(db)
+    for task in tasks:
+        await add_event(
+            db,
+            TaskUpdated(agency_id=task.agency_id, task=record(task), changed_fields=["client_id"]),
+        )
+
+
 async def comment(
     db: AsyncSession, actor: Principal, task_id: uuid.UUID, data: CommentCreate
 ) -> CommentOut:
