@@ -85,6 +85,33 @@ if ! pg_up; then
   wait_for 30 PostgreSQL pg_up
 fi
 
+# A whole stack is 14 processes (each capped at 8 connections, see scripts/stack.py),
+# and a test run keeps one up beside its scratch databases: more than a stock
+# PostgreSQL's 100 connections. Raised once (ALTER SYSTEM persists), as root only.
+PG_MIN_CONNECTIONS=300
+# As root over the socket as the postgres OS user (peer auth, Debian's default), else TCP.
+pg_super() {
+  if is_root; then (cd / && runuser -u postgres -- psql -X -d postgres "$@")
+  else psql -h 127.0.0.1 -U postgres -X -d postgres "$@"; fi
+}
+pg_connections() { pg_super -Atqc "SHOW max_connections" 2>/dev/null || echo 0; }
+if [ "$(pg_connections)" -lt "$PG_MIN_CONNECTIONS" ]; then
+  if is_root && pg_super -qc "ALTER SYSTEM SET max_connections = $PG_MIN_CONNECTIONS" >/dev/null 2>&1; then
+    say "raising PostgreSQL's max_connections to $PG_MIN_CONNECTIONS (restart)"
+    if has_systemd; then
+      systemctl restart postgresql
+    else
+      while read -r version cluster _; do
+        pg_ctlcluster --skip-systemctl-redirect "$version" "$cluster" restart || true
+      done < <(pg_lsclusters --no-header)
+    fi
+    wait_for 30 PostgreSQL pg_up
+  else
+    say "warning: PostgreSQL allows $(pg_connections) connections; a full test run wants" \
+      "$PG_MIN_CONNECTIONS (as a superuser: ALTER SYSTEM SET max_connections = $PG_MIN_CONNECTIONS, then restart)" >&2
+  fi
+fi
+
 if ! rabbit_up; then
   say "starting RabbitMQ"
   if has_systemd; then
