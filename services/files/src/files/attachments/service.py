@@ -17,7 +17,6 @@ import io
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,7 +31,7 @@ from files.known import service as known
 from files.known.models import KnownForm
 from files.settings import FilesSettings
 from files.storage import ObjectStore, StorageUnavailable, object_key
-from kit.audit import record_audit
+from kit.audit import EntityAudit
 from kit.auth import Principal, Role
 from kit.clock import utcnow
 from kit.errors import Forbidden, Invalid, NotFound, Unavailable
@@ -41,6 +40,7 @@ from kit.messaging.outbox import add_event
 
 log = get_logger()
 ENTITY = "file"
+audit = EntityAudit(ENTITY)
 
 
 @dataclass(frozen=True)
@@ -58,20 +58,6 @@ class _Checked:
     content_type: str
     data: bytes
     sha256: str
-
-
-async def audit(
-    db: AsyncSession, actor: Principal, action: str, file_id: uuid.UUID | None, **detail: Any
-) -> None:
-    await record_audit(
-        db,
-        action=action,
-        agency_id=actor.agency_id,
-        actor_id=actor.user_id,
-        entity_type=ENTITY,
-        entity_id=file_id,
-        detail=detail,
-    )
 
 
 def out(attachment: Attachment, form: KnownForm | None = None) -> AttachmentOut:
@@ -125,9 +111,7 @@ async def add_attachment(
         client_id = target.client_id
     else:
         raise Invalid("client_id", "name the client or the form the file belongs to")
-    owner = await known.current_client(
-        db, actor, client_id, wait=settings.copy_wait_seconds
-    )
+    owner = await known.current_client(db, actor, client_id, wait=settings.copy_wait_seconds)
 
     file_id = uuid.uuid4()
     key = object_key(actor.agency_id, file_id)

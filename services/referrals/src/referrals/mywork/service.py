@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kit.audit import record_audit
+from kit.audit import EntityAudit
 from kit.auth import Principal
 from kit.clock import today
 from referrals.copies import repository as copies
@@ -25,6 +25,7 @@ from referrals.tasks import service as task_service
 
 LIMIT = 50
 RECENT = 20
+audit = EntityAudit("my_work")
 
 
 def _name(client: ClientCopy | None) -> str | None:
@@ -68,18 +69,15 @@ async def my_work(db: AsyncSession, settings: ReferralsSettings, actor: Principa
         actor.agency_id,
         [i.client_id for i in recent] + [c for d in drafts for c in d.client_ids],
     )
-    await record_audit(
+    await audit(
         db,
-        action="my_work.viewed",
-        agency_id=actor.agency_id,
-        actor_id=actor.user_id,
-        entity_type="my_work",
-        detail={
-            "tasks": len(due),
-            "referrals": len(follow_ups),
-            "interactions": len(recent),
-            "drafts": len(drafts),
-        },
+        actor,
+        "my_work.viewed",
+        None,
+        tasks=len(due),
+        referrals=len(follow_ups),
+        interactions=len(recent),
+        drafts=len(drafts),
     )
     assert all(t.due_date is not None for t in due)
     return MyWork(

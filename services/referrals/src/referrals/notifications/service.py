@@ -5,7 +5,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kit.audit import record_audit
+from kit.audit import EntityAudit
 from kit.auth import Principal
 from kit.clock import utcnow
 from kit.errors import Conflict, Invalid, NotFound
@@ -24,6 +24,7 @@ from referrals.settings import ReferralsSettings
 from referrals.tasks import service as tasks
 
 log = get_logger()
+audit = EntityAudit("notification")
 # Reminders "on a date" are about that date's morning.
 DAY_TIME = dt.time(9, 0)
 
@@ -146,7 +147,7 @@ async def create_reminder(
             updated_at=now,
         ),
     )
-    await _audit(
+    await audit(
         db,
         actor,
         "notification.scheduled",
@@ -172,7 +173,7 @@ async def cancel(db: AsyncSession, actor: Principal, notification_id: uuid.UUID)
     notification.reason = "cancelled"
     notification.updated_at = utcnow()
     await repo.save(db)
-    await _audit(db, actor, "notification.cancelled", notification.id)
+    await audit(db, actor, "notification.cancelled", notification.id)
     return out(notification)
 
 
@@ -180,25 +181,7 @@ async def client_notifications(
     db: AsyncSession, actor: Principal, client_id: uuid.UUID
 ) -> NotificationPage:
     found = await repo.of_client(db, actor.agency_id, client_id)
-    await _audit(
+    await audit(
         db, actor, "client.notifications_viewed", None, client_id=str(client_id), count=len(found)
     )
     return NotificationPage(items=[out(n) for n in found])
-
-
-async def _audit(
-    db: AsyncSession,
-    actor: Principal,
-    action: str,
-    notification_id: uuid.UUID | None,
-    **detail: str | int | None,
-) -> None:
-    await record_audit(
-        db,
-        action=action,
-        agency_id=actor.agency_id,
-        actor_id=actor.user_id,
-        entity_type="notification",
-        entity_id=notification_id,
-        detail=dict(detail),
-    )

@@ -2,7 +2,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kit.audit import record_audit
+from kit.audit import EntityAudit
 from kit.auth import Principal, Role
 from kit.clock import utcnow
 from kit.db import ConstraintViolation
@@ -13,6 +13,7 @@ from referrals.partners.models import Partner
 from referrals.partners.schemas import PartnerIn, PartnerOut, PartnerPage
 
 log = get_logger()
+audit = EntityAudit("partner")
 # Caseworkers read the directory; managers and admins keep it.
 EDITORS = (Role.MANAGER, Role.AGENCY_ADMIN)
 
@@ -72,7 +73,7 @@ async def create_partner(db: AsyncSession, actor: Principal, data: PartnerIn) ->
         if exc.constraint == repo.NAME_TAKEN:
             raise Conflict("the directory already has a partner of that name") from exc
         raise
-    await _audit(db, actor, "partner.created", partner.id)
+    await audit(db, actor, "partner.created", partner.id)
     log.info("partner.created", partner_id=str(partner.id))
     return out(partner)
 
@@ -91,7 +92,7 @@ async def replace_partner(
         if exc.constraint == repo.NAME_TAKEN:
             raise Conflict("the directory already has a partner of that name") from exc
         raise
-    await _audit(db, actor, "partner.updated", partner.id)
+    await audit(db, actor, "partner.updated", partner.id)
     return out(partner)
 
 
@@ -117,14 +118,3 @@ async def list_partners(
         include_inactive=include_inactive,
     )
     return PartnerPage(items=[out(p) for p in partners])
-
-
-async def _audit(db: AsyncSession, actor: Principal, action: str, partner_id: uuid.UUID) -> None:
-    await record_audit(
-        db,
-        action=action,
-        agency_id=actor.agency_id,
-        actor_id=actor.user_id,
-        entity_type="partner",
-        entity_id=partner_id,
-    )

@@ -1,10 +1,9 @@
 import uuid
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.referrals import ReferralCreated, ReferralRecord, ReferralUpdated
-from kit.audit import record_audit
+from kit.audit import EntityAudit
 from kit.auth import Principal
 from kit.clock import today, utcnow
 from kit.errors import Invalid, NotFound
@@ -39,18 +38,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 NEEDS_OUTCOME = frozenset({"completed", "closed"})
 
 
-async def audit(
-    db: AsyncSession, actor: Principal, action: str, referral_id: uuid.UUID | None, **detail: Any
-) -> None:
-    await record_audit(
-        db,
-        action=action,
-        agency_id=actor.agency_id,
-        actor_id=actor.user_id,
-        entity_type=ENTITY,
-        entity_id=referral_id,
-        detail=detail,
-    )
+audit = EntityAudit(ENTITY)
 
 
 def record(referral: Referral) -> ReferralRecord:

@@ -1,10 +1,9 @@
 import uuid
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.referrals import TaskCreated, TaskRecord, TaskUpdated
-from kit.audit import record_audit
+from kit.audit import EntityAudit
 from kit.auth import Principal
 from kit.clock import today, utcnow
 from kit.errors import Invalid, NotFound
@@ -35,18 +34,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-async def audit(
-    db: AsyncSession, actor: Principal, action: str, task_id: uuid.UUID | None, **detail: Any
-) -> None:
-    await record_audit(
-        db,
-        action=action,
-        agency_id=actor.agency_id,
-        actor_id=actor.user_id,
-        entity_type=ENTITY,
-        entity_id=task_id,
-        detail=detail,
-    )
+audit = EntityAudit(ENTITY)
 
 
 def record(task: Task) -> TaskRecord:

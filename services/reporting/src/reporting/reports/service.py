@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kit.audit import record_audit
+from kit.audit import EntityAudit
 from kit.auth import Principal
 from kit.clock import utcnow
 from kit.errors import Invalid, NotFound
@@ -35,6 +35,7 @@ from reporting.reports.schemas import (
 )
 
 log = get_logger()
+audit = EntityAudit("report")
 
 # A report covers at most this long a period (a few fiscal years side by side).
 MAX_PERIOD = timedelta(days=366 * 5)
@@ -231,14 +232,13 @@ async def run(
         )
     shown = criteria.model_dump(mode="json", exclude_defaults=True)
     shown.update(date_from=criteria.date_from.isoformat(), date_to=criteria.date_to.isoformat())
-    await record_audit(
+    await audit(
         db,
-        action="report.run" if output == "json" else "report.exported",
-        agency_id=actor.agency_id,
-        actor_id=actor.user_id,
-        entity_type="report",
-        entity_id=report.key,
-        detail={"criteria": shown, "format": output},
+        actor,
+        "report.run" if output == "json" else "report.exported",
+        report.key,
+        criteria=shown,
+        format=output,
     )
     log.info("report.run", report=report.key, format=output, criteria=sorted(shown))
     return ReportResult(
