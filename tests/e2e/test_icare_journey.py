@@ -2,10 +2,12 @@
 
 A month of activity (clients registered, sessions and forms recorded by two workers)
 gives a readiness report naming exactly the defective records and who entered them;
-an export gives one zip with the workbooks in upload order (re-read with openpyxl); a
-second export of the month sends nothing new; an amended form goes out as an update
-of iCARE's record; IRCC's filled samples, returned as rejected-records files, link
-back to the records they came from; the scheduled run exports a month once.
+an export (queued by the request, built by the stack's icare worker) gives one zip
+with the workbooks in upload order (re-read with openpyxl); a second export of the
+month sends nothing new; an amended form goes out as an update of iCARE's record;
+IRCC's filled samples, returned as rejected-records files, link back to the records
+they came from; the scheduled run queues a month once, the worker builds it and the
+agency's administrators are mailed.
 
 The tests of this module run in order and share the month they build.
 """
@@ -81,11 +83,24 @@ def readiness(who: GatewayClient, agreement_id: str, period: str) -> httpx.Respo
 
 
 def export(who: GatewayClient, agreement_id: str, period: str) -> dict[str, Any]:
+    """Ask for an export (queued at once: 202 and its Location), then poll it until the
+    stack's icare worker has built it."""
     response = who.post(
         f"{ICARE}/exports", json={"funding_agreement_id": agreement_id, "period": period}
     )
-    assert response.status_code == 201, response.text
-    return dict(response.json())
+    assert response.status_code == 202, response.text
+    queued = response.json()
+    assert queued["status"] in ("queued", "running", "completed")
+    assert response.headers["location"] == f"exports/{queued['id']}"
+
+    def built() -> dict[str, Any] | None:
+        seen = who.get(f"{ICARE}/exports/{queued['id']}")
+        assert seen.status_code == 200, seen.text
+        body = dict(seen.json())
+        assert body["status"] != "failed", body.get("failure")
+        return body if body["status"] == "completed" else None
+
+    return eventually(built, within=60.0)
 
 
 def download(who: GatewayClient, export_id: str) -> bytes:
@@ -621,6 +636,13 @@ def test_the_scheduled_run_exports_a_month_once(
         f"{ICARE}/exports", params={"funding_agreement_id": agreement["id"], "period": period}
     ).json()["items"]
     (scheduled,) = [e for e in listed if e["trigger"] == "scheduled"]
+
+    def built() -> dict[str, Any] | None:
+        body = dict(manager.get(f"{ICARE}/exports/{scheduled['id']}").json())
+        assert body["status"] != "failed", body.get("failure")
+        return body if body["status"] == "completed" else None
+
+    eventually(built, within=60.0)
 
     # The agency's administrators are told the files are ready (once).
     def ready_mails() -> list[Message] | None:

@@ -1,7 +1,7 @@
 """`python -m icare.scheduled_export`: one run of the monthly export scheduler, then exit
-(a Kubernetes CronJob). Idempotent: one scheduled export per agency, funding agreement
-and month, however often it runs; the job's advisory lock keeps two runs from
-overlapping."""
+(a Kubernetes CronJob). It queues the month's exports; the icare worker builds them.
+Idempotent: one scheduled export per agency, funding agreement and month, however often
+it runs; the job's advisory lock keeps two runs from overlapping."""
 
 import asyncio
 import sys

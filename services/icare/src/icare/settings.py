@@ -26,5 +26,12 @@ class IcareSettings(ServiceSettings):
     icare_download_ttl_seconds: int = 120
     # The worker looks for agencies whose monthly export is due this often.
     icare_schedule_interval_seconds: float = 3600.0
+    # The worker looks for queued exports this often (and drains them each time).
+    icare_export_poll_seconds: float = 2.0
+    # A running export claimed longer ago than this belongs to a worker that died (a live
+    # worker holds the run's row lock, so it is never taken from under it): claimed again.
+    icare_export_claim_timeout_seconds: float = 900.0
+    # A run interrupted this many times (a worker killed while building it) fails.
+    icare_export_max_attempts: int = 3
     # A rejected-records workbook larger than this is refused before it is read.
     icare_max_upload_bytes: int = 10 * 1024 * 1024

@@ -1,12 +1,12 @@
 """`python -m icare.worker`: the outbox relay, the local copies (clients', sessions' and
-identity's events), the monthly export scheduler and its emails to the agency's
-administrators."""
+identity's events), the builder of queued exports, the monthly export scheduler and its
+emails to the agency's administrators."""
 
 import asyncio
 
 from icare.copies.consumers import SUBSCRIPTIONS
 from icare.schedule.notify import subscription as export_mails
-from icare.scheduling import scheduled_job
+from icare.scheduling import exports_job, scheduled_job
 from icare.settings import IcareSettings
 from kit.worker import run_worker
 
@@ -17,7 +17,7 @@ def main() -> None:
         run_worker(
             settings,
             subscriptions=[*SUBSCRIPTIONS, export_mails(settings)],
-            periodic=[scheduled_job(settings)],
+            periodic=[exports_job(settings), scheduled_job(settings)],
         )
     )
 

@@ -18,6 +18,7 @@ from contracts.clients import ClientRegistered
 from contracts.identity import AgencyCreated, FundingAgreementUpdated, UserUpdated
 from contracts.sessions import ServiceRecorded
 from icare.copies.consumers import SUBSCRIPTIONS
+from icare.exports.runner import run_queued
 from icare.main import create_app
 from icare.settings import IcareSettings
 from icare.storage import MemoryStore
@@ -117,6 +118,14 @@ async def database(settings: IcareSettings) -> AsyncIterator[Database]:
     await db.dispose()
 
 
+@pytest.fixture(scope="session")
+async def settings_db(settings: IcareSettings) -> AsyncIterator[Database]:
+    """A second pool: another worker replica."""
+    db = Database(settings.database_url, pool_size=2)
+    yield db
+    await db.dispose()
+
+
 async def feed(database: Database, event: EventLike) -> bool:
     """Apply one event as the worker's consumer does; False when it was applied before."""
     async with database.transaction(agency_id=event.agency_id) as db:
@@ -124,6 +133,24 @@ async def feed(database: Database, event: EventLike) -> bool:
             return False
         await HANDLERS[type(event).routing_key](db, event)
     return True
+
+
+async def export_now(world: "World", period: str = "2026-10") -> dict[str, Any]:
+    """Ask for an export (queued: 202), let the worker's job build it, and read it back
+    (completed)."""
+    manager = world.actor(Role.MANAGER)
+    body = {"funding_agreement_id": str(world.agreement), "period": period}
+    queued = await manager.post("/exports", json=body)
+    assert queued.status_code == 202, queued.text
+    assert queued.json()["status"] == "queued"
+    assert queued.headers["location"] == f"exports/{queued.json()['id']}"
+    assert world.store is not None
+    await run_queued(world.database, world.store)
+    done = await manager.get(f"/exports/{queued.json()['id']}")
+    assert done.status_code == 200, done.text
+    result: dict[str, Any] = done.json()
+    assert result["status"] == "completed", result
+    return result
 
 
 @dataclass
@@ -137,6 +164,8 @@ class World:
     program: uuid.UUID = field(default_factory=uuid.uuid4)
     agreement: uuid.UUID = field(default_factory=uuid.uuid4)
     clock: dt.datetime = NOW
+    # The app's object store (where the worker's job puts the zips).
+    store: MemoryStore | None = None
 
     def tick(self) -> dt.datetime:
         self.clock += dt.timedelta(seconds=1)
@@ -272,7 +301,7 @@ class World:
 
 
 @pytest.fixture
-async def world(http: httpx.AsyncClient, database: Database) -> World:
-    w = World(http, database)
+async def world(http: httpx.AsyncClient, database: Database, store: MemoryStore) -> World:
+    w = World(http, database, store=store)
     await w.setup()
     return w

@@ -17,8 +17,9 @@ from sqlalchemy import text
 from contracts.clients import ClientUpdated
 from contracts.icare import ExportCompleted, ExportFile
 from contracts.sessions import ServiceAmended
+from icare.exports.runner import run_queued
 from icare.schedule.notify import subscription as export_mails
-from icare.schedule.service import ScheduleFailed, run_due
+from icare.schedule.service import run_due
 from icare.settings import IcareSettings
 from icare.storage import MemoryStore, StorageUnavailable
 from kit import mail
@@ -27,7 +28,7 @@ from kit.db import Database
 from reference.icare import catalog
 from reference.icare.keys import choice_keys, question_key
 
-from .conftest import NEEDS_ASSESSMENT, World, feed
+from .conftest import NEEDS_ASSESSMENT, World, export_now, feed
 
 # IRCC's filled samples (../shared/icare/reference/samples), read-only reference data.
 SAMPLES = (
@@ -66,12 +67,7 @@ def sheet_rows(archive: bytes, name: str) -> list[dict[str, Any]]:
 
 
 async def export(world: World, period: str = "2026-10") -> dict[str, Any]:
-    response = await world.actor(Role.MANAGER).post(
-        "/exports", json={"funding_agreement_id": str(world.agreement), "period": period}
-    )
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
+    return await export_now(world, period)
 
 
 async def test_export_ledger_updates_and_rejections(world: World, store: MemoryStore) -> None:
@@ -263,17 +259,23 @@ async def test_monthly_schedule_runs_once(
     assert (await admin.put("/schedule", json={"day": 5})).json() == {"day": 5, "enabled": True}
     assert (await world.actor(Role.MANAGER).put("/schedule", json={"day": 5})).status_code == 403
 
-    assert await run_due(database, store, today=dt.date(2026, 11, 4)) == []  # before the day
+    assert await run_due(database, today=dt.date(2026, 11, 4)) == []  # before the day
     runs = [
-        r
-        for r in await run_due(database, store, today=dt.date(2026, 11, 26))
-        if r.agency_id == world.id
+        r for r in await run_due(database, today=dt.date(2026, 11, 26)) if r.agency_id == world.id
     ]
-    assert [(r.period, r.record_count) for r in runs] == [("2026-10", 2)]
-    again = await run_due(database, store, today=dt.date(2026, 11, 27))
+    assert [r.period for r in runs] == ["2026-10"]
+    listed = (await admin.get("/exports", params={"period": "2026-10"})).json()["items"]
+    assert [(e["trigger"], e["status"]) for e in listed] == [("scheduled", "queued")]
+    # Queued (not built yet) or built, the month's scheduled export is there: not again.
+    again = await run_due(database, today=dt.date(2026, 11, 27))
+    assert [r for r in again if r.agency_id == world.id] == []
+    assert (await run_queued(database, store))[runs[0].export_id] == "completed"
+    again = await run_due(database, today=dt.date(2026, 11, 28))
     assert [r for r in again if r.agency_id == world.id] == []
     listed = (await admin.get("/exports", params={"period": "2026-10"})).json()["items"]
-    assert [(e["trigger"], e["record_count"]) for e in listed] == [("scheduled", 2)]
+    assert [(e["trigger"], e["status"], e["record_count"]) for e in listed] == [
+        ("scheduled", "completed", 2)
+    ]
     assert "icare.export.created" in await _audit_actions(database, world.id)
     async with database.transaction(agency_id=world.id) as db:
         events = await db.execute(
@@ -336,22 +338,44 @@ class DeadStore(MemoryStore):
         raise StorageUnavailable("the file store cannot be reached")
 
 
-async def test_one_agency_failing_leaves_the_others_done(
-    world: World, http: httpx.AsyncClient, database: Database
+async def test_a_failed_build_records_nothing_as_sent_and_the_schedule_tries_again(
+    world: World, http: httpx.AsyncClient, database: Database, store: MemoryStore
 ) -> None:
     amal = await world.worker("Amal", "Haddad")
     await world.service(amal, await world.client(amal))  # needs its zip stored: fails
-    quiet = World(http, database)  # nothing to send: no zip, no store
+    quiet = World(http, database, store=store)  # nothing to send: no zip, no store
     await quiet.setup()
     for agency in (world, quiet):
         assert (
             await agency.actor(Role.AGENCY_ADMIN).put("/schedule", json={"day": 2})
         ).status_code == 200
-    with pytest.raises(ScheduleFailed):
-        await run_due(database, DeadStore(), today=dt.date(2026, 11, 3))
-    listed = {
-        agency.id: (await agency.actor(Role.AGENCY_ADMIN).get("/exports")).json()["items"]
-        for agency in (world, quiet)
-    }
-    assert listed[world.id] == []  # nothing recorded as sent
-    assert [(e["trigger"], e["record_count"]) for e in listed[quiet.id]] == [("scheduled", 0)]
+    queued = {r.agency_id: r.export_id for r in await run_due(database, today=dt.date(2026, 11, 3))}
+    outcomes = await run_queued(database, DeadStore())
+    assert outcomes[queued[world.id]] == "failed"
+    assert outcomes[queued[quiet.id]] == "completed"
+    admin = world.actor(Role.AGENCY_ADMIN)
+    (failed,) = (await admin.get("/exports")).json()["items"]
+    assert failed["status"] == "failed" and failed["record_count"] == 0
+    assert failed["failure"] == "storage_unavailable: the file store cannot be reached"
+    assert (await admin.get("/ledger", params={"export_id": failed["id"]})).json()["items"] == []
+    assert (await admin.get(f"/exports/{failed['id']}/download")).status_code == 409
+    async with database.transaction(agency_id=world.id) as db:
+        events = await db.scalar(
+            text(
+                "SELECT count(*) FROM outbox WHERE routing_key = 'icare.export.completed.v1'"
+                " AND payload->>'agency_id' = :agency"
+            ),
+            {"agency": str(world.id)},
+        )
+    assert events == 0
+    listed = (await quiet.actor(Role.AGENCY_ADMIN).get("/exports")).json()["items"]
+    assert [(e["trigger"], e["status"], e["record_count"]) for e in listed] == [
+        ("scheduled", "completed", 0)
+    ]
+    # The next scheduled run queues the failed month again (the quiet agency's is done).
+    again = await run_due(database, today=dt.date(2026, 11, 4))
+    (retry,) = [r for r in again if r.agency_id in (world.id, quiet.id)]
+    assert retry.agency_id == world.id
+    assert (await run_queued(database, store))[retry.export_id] == "completed"
+    done = (await admin.get(f"/exports/{retry.export_id}")).json()
+    assert done["status"] == "completed" and done["record_count"] == 2

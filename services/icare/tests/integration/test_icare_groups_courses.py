@@ -20,7 +20,7 @@ from contracts.sessions import (
 from icare.storage import MemoryStore
 from kit.auth import Role
 
-from .conftest import World, feed, valid_answers
+from .conftest import World, export_now, feed, valid_answers
 
 SUPPORT = frozenset({"support_received_ind"})
 
@@ -41,12 +41,7 @@ def rows(
 
 
 async def export(world: World) -> dict[str, Any]:
-    response = await world.actor(Role.MANAGER).post(
-        "/exports", json={"funding_agreement_id": str(world.agreement), "period": "2026-10"}
-    )
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
+    return await export_now(world)
 
 
 async def test_group_attendees_are_records_of_the_group_template(

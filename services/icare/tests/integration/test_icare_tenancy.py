@@ -16,7 +16,7 @@ from kit.auth import Role
 from kit.db import Database
 from kit.testing import ScratchDatabase
 
-from .conftest import World, feed
+from .conftest import World, export_now, feed
 
 
 @pytest.fixture
@@ -35,11 +35,9 @@ async def test_another_agency_sees_nothing(
     amal = await world.worker("Amal", "Haddad")
     await world.service(amal, await world.client(amal))
     manager = world.actor(Role.MANAGER)
-    done = await manager.post(
-        "/exports", json={"funding_agreement_id": str(world.agreement), "period": "2026-10"}
-    )
-    assert done.status_code == 201 and done.json()["record_count"] == 2
-    export_id = done.json()["id"]
+    done = await export_now(world)
+    assert done["record_count"] == 2
+    export_id = done["id"]
 
     other = World(http, database)
     await other.setup()

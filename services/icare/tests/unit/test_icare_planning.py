@@ -4,7 +4,7 @@ import uuid
 from typing import Any
 
 from icare.exports.planning import Plan, Previous, plan_export
-from icare.exports.service import by_template, write_files
+from icare.exports.service import by_template, file_parts
 from icare.records.building import BuiltRecord
 from reference.icare.checks import Problem
 
@@ -110,13 +110,13 @@ def test_a_template_over_2500_records_is_split_and_each_row_placed() -> None:
     ana = client()
     records = [service(ana) for _ in range(2501)]
     plan = plan_export(records, {("client_profile", ana.record_id): sent(ana)})
-    files, described, placed = write_files(by_template(plan), "MAPLE", "2026-10")
+    parts = list(file_parts(by_template(plan), "MAPLE", "2026-10"))
+    described = [p.described() for p in parts]
     assert [d["name"] for d in described] == [
         "MAPLE_2026-10_2-needs_assessment_referrals_part1of2.xlsx",
         "MAPLE_2026-10_2-needs_assessment_referrals_part2of2.xlsx",
     ]
-    assert [d["rows"] for d in described] == [2500, 1]
-    assert placed[records[0].record_id] == (described[0]["name"], 4)
-    assert placed[records[2499].record_id] == (described[0]["name"], 2503)
-    assert placed[records[2500].record_id] == (described[1]["name"], 4)
-    assert len(files) == 2
+    assert [(d["part"], d["parts"], d["rows"]) for d in described] == [(1, 2, 2500), (2, 2, 1)]
+    assert parts[0].planned[0].record is records[0]
+    assert parts[0].planned[2499].record is records[2499]
+    assert parts[1].planned[0].record is records[2500]

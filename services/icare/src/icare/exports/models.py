@@ -15,15 +15,22 @@ class Export(Base):
     __tablename__ = "icare_exports"
     __table_args__ = (
         Index("ix_icare_exports_agency_created", "agency_id", "created_at"),
+        # What the worker claims: queued runs, and running ones whose claim went stale.
+        Index(
+            "ix_icare_exports_pending",
+            "created_at",
+            postgresql_where=text("status IN ('queued', 'running')"),
+        ),
         # One scheduled run per agency, agreement and month, however often the schedule
-        # fires (the worker's scheduler and a Kubernetes CronJob may both try).
+        # fires (the worker's scheduler and a Kubernetes CronJob may both try); a failed
+        # one does not count (the schedule queues it again).
         Index(
             "uq_icare_exports_scheduled",
             "agency_id",
             "funding_agreement_id",
             "period",
             unique=True,
-            postgresql_where=text("trigger = 'scheduled'"),
+            postgresql_where=text("trigger = 'scheduled' AND status <> 'failed'"),
         ),
     )
 
@@ -32,7 +39,8 @@ class Export(Base):
     funding_agreement_id: Mapped[uuid.UUID]
     period: Mapped[str] = mapped_column(String(7))  # YYYY-MM
     trigger: Mapped[str] = mapped_column(String(16))  # manual | scheduled
-    # completed: files written (or nothing new to send: `record_count` 0)
+    # queued (recorded by the request) -> running (claimed by a worker) -> completed
+    # (files written, or nothing new to send: `record_count` 0) | failed (`failure`).
     status: Mapped[str] = mapped_column(String(16))
     requested_by: Mapped[uuid.UUID | None]
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
@@ -44,6 +52,12 @@ class Export(Base):
     files: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
     # Per template: new, updates, held back (with why), unchanged.
     summary: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    # When a worker last claimed the run, and how many claims it had (a claim older
+    # than the claim timeout belongs to a worker that died: the run is claimed again).
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"), default=0)
+    # Why a failed run failed (shown to staff; no personal data).
+    failure: Mapped[str | None] = mapped_column(Text)
 
 
 class LedgerEntry(Base):

@@ -1,9 +1,11 @@
 """Queries on exports and the ledger."""
 
+import datetime as dt
 import uuid
 from collections.abc import Collection, Sequence
+from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import and_, func, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,6 +27,106 @@ async def lock_agency(db: AsyncSession, agency_id: uuid.UUID) -> None:
 async def add(db: AsyncSession, *rows: Export | LedgerEntry) -> None:
     db.add_all(rows)
     await flush(db)
+
+
+async def add_entries(db: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Ledger entries as plain rows (one multi-row insert, no ORM objects kept)."""
+    if rows:
+        await db.execute(insert(LedgerEntry), list(rows))
+
+
+def _stale(stale_before: dt.datetime) -> Any:
+    return and_(Export.status == "running", Export.claimed_at < stale_before)
+
+
+async def fail_abandoned(
+    db: AsyncSession, *, stale_before: dt.datetime, max_attempts: int, now: dt.datetime
+) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """Runs whose claim went stale `max_attempts` times (a worker died building each
+    time): failed, not claimed again. Needs the `platform` scope."""
+    abandoned = (
+        select(Export.id)
+        .where(_stale(stale_before), Export.attempts >= max_attempts)
+        .with_for_update(skip_locked=True)
+    )
+    rows = await db.execute(
+        update(Export)
+        .where(Export.id.in_(abandoned.scalar_subquery()))
+        .values(
+            status="failed",
+            failure=f"the export was interrupted {max_attempts} times",
+            completed_at=now,
+        )
+        .returning(Export.id, Export.agency_id)
+        .execution_options(synchronize_session=False)
+    )
+    return [(r[0], r[1]) for r in rows]
+
+
+async def claim_next(
+    db: AsyncSession, *, now: dt.datetime, stale_before: dt.datetime
+) -> tuple[uuid.UUID, uuid.UUID, int] | None:
+    """The oldest queued run (or running one whose claim went stale), moved to `running`:
+    (id, agency id, attempt). SKIP LOCKED: two workers never claim the same run, and a
+    run a live worker is building (its row locked) is never claimed from under it.
+    Needs the `platform` scope; the caller commits the claim before building."""
+    pending = (
+        select(Export.id)
+        .where(or_(Export.status == "queued", _stale(stale_before)))
+        .order_by(Export.created_at, Export.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    # `=`, not `IN`: the subquery must run once (an InitPlan). Under `IN` PostgreSQL may
+    # run it as a join, re-scanning it per row, and the LIMIT no longer holds.
+    row = (
+        await db.execute(
+            update(Export)
+            .where(Export.id == pending.scalar_subquery())
+            .values(status="running", claimed_at=now, attempts=Export.attempts + 1)
+            .returning(Export.id, Export.agency_id, Export.attempts)
+            .execution_options(synchronize_session=False)
+        )
+    ).first()
+    return (row[0], row[1], row[2]) if row is not None else None
+
+
+async def release(
+    db: AsyncSession, agency_id: uuid.UUID, export_id: uuid.UUID, attempt: int
+) -> bool:
+    """Give a claimed run back to the queue (its worker is stopping), the claim uncounted."""
+    result = await db.execute(
+        update(Export)
+        .where(
+            Export.id == export_id,
+            Export.agency_id == agency_id,
+            Export.status == "running",
+            Export.attempts == attempt,
+        )
+        .values(status="queued", claimed_at=None, attempts=Export.attempts - 1)
+        .returning(Export.id)
+        .execution_options(synchronize_session=False)
+    )
+    return result.first() is not None
+
+
+async def claimed(
+    db: AsyncSession, agency_id: uuid.UUID, export_id: uuid.UUID, attempt: int
+) -> Export | None:
+    """The run if this claim (its attempt) still holds it, locked until the transaction
+    ends; None when another worker claimed it since (this one was presumed dead)."""
+    query = (
+        select(Export)
+        .where(
+            Export.id == export_id,
+            Export.agency_id == agency_id,
+            Export.status == "running",
+            Export.attempts == attempt,
+        )
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return (await db.scalars(query)).one_or_none()
 
 
 async def export(db: AsyncSession, agency_id: uuid.UUID, export_id: uuid.UUID) -> Export | None:
@@ -53,11 +155,14 @@ async def exports(
 async def scheduled_export(
     db: AsyncSession, agency_id: uuid.UUID, agreement_id: uuid.UUID, period: str
 ) -> Export | None:
+    """The month's scheduled run (queued, running or completed; a failed one does not
+    count: the schedule queues it again)."""
     query = select(Export).where(
         Export.agency_id == agency_id,
         Export.funding_agreement_id == agreement_id,
         Export.period == period,
         Export.trigger == "scheduled",
+        Export.status != "failed",
     )
     return (await db.scalars(query)).one_or_none()
 

@@ -1,7 +1,7 @@
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from starlette.datastructures import UploadFile
 
 from icare.deps import Coordinator, Settings, Store
@@ -43,13 +43,17 @@ class FileTooLarge(DomainError):
     code = "file_too_large"
 
 
-@router.post("/exports", status_code=201)
+@router.post("/exports", status_code=202)
 async def create_export(
-    body: ExportCreate, db: DbSession, actor: Coordinator, store: Store
+    body: ExportCreate, db: DbSession, actor: Coordinator, response: Response
 ) -> ExportOut:
-    """Export the month: new records, and updates of records changed since they were
-    sent, as workbooks per template (Client Profile first) in one zip."""
-    return await service.create_export(db, store, actor, body.funding_agreement_id, body.period)
+    """Queue an export of the month: new records, and updates of records changed since
+    they were sent, as workbooks per template (Client Profile first) in one zip. The
+    worker builds it; `GET /exports/{id}` (the `Location`) shows it `completed` (or
+    `failed`, with why)."""
+    export = await service.create_export(db, actor, body.funding_agreement_id, body.period)
+    response.headers["Location"] = f"exports/{export.id}"
+    return export
 
 
 @router.get("/exports")
@@ -75,7 +79,8 @@ async def get_export(export_id: uuid.UUID, db: DbSession, actor: Coordinator) ->
 async def download(
     export_id: uuid.UUID, db: DbSession, actor: Coordinator, store: Store, settings: Settings
 ) -> DownloadOut:
-    """A short-lived link to the export's zip (the download is audited)."""
+    """A short-lived link to the export's zip (the download is audited); 409 until the
+    export is completed."""
     return await service.download(db, store, actor, export_id, settings.icare_download_ttl_seconds)
 
 

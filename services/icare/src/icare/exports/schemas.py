@@ -28,7 +28,8 @@ class ExportOut(BaseModel):
     funding_agreement_id: uuid.UUID
     period: str
     trigger: str
-    status: str
+    # queued -> running -> completed | failed (then `failure` says why)
+    status: Literal["queued", "running", "completed", "failed"]
     requested_by: uuid.UUID | None
     created_at: dt.datetime
     completed_at: dt.datetime | None
@@ -38,6 +39,7 @@ class ExportOut(BaseModel):
     files: list[ExportFileOut]
     # Per template: new, updates, unchanged, held_back {reason: count}.
     summary: dict[str, Any]
+    failure: str | None = None
 
 
 class ExportPage(BaseModel):

@@ -1,14 +1,17 @@
 """Export runs, downloads, and the ledger: what was sent, what iCARE made of it.
 
-An export runs inside the request (or the scheduler's transaction) that asks for it:
-the rows are built from the local copies, the workbooks written in a worker thread,
-the zip put in the object store, and the ledger, the run and its event committed
-together. A month of one agency is a few thousand rows, seconds of work; a store
-failure fails the run whole (nothing is recorded as sent).
+A request (or the monthly schedule) only queues an export; the worker
+(`icare.exports.runner`) claims it and builds it here: the rows are built from the local
+copies, the workbooks written in a thread one file at a time, the zip put in the object
+store, and the ledger, the run and its event committed together. A store failure fails
+the run whole (nothing is recorded as sent).
 """
 
 import asyncio
+import datetime as dt
 import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,16 +39,17 @@ from icare.records.collect import Period, period_records
 from icare.records.service import agreement_or_404
 from icare.storage import ZIP_TYPE, ObjectStore, export_key
 from icare.workbooks import (
+    MAX_RECORDS_PER_FILE,
     RejectedRow,
     export_zip,
     file_name,
     read_rejected,
-    split_rows,
     write_workbook,
 )
 from kit.audit import record_audit
 from kit.auth import Principal
 from kit.clock import today, utcnow
+from kit.db import flush
 from kit.errors import Conflict, Invalid, NotFound
 from kit.logs import get_logger
 from kit.messaging import add_event
@@ -70,6 +74,7 @@ def out(export: Export) -> ExportOut:
         size_bytes=export.size_bytes,
         files=[ExportFileOut.model_validate(f) for f in export.files],
         summary=export.summary,
+        failure=export.failure,
     )
 
 
@@ -82,34 +87,42 @@ def _safe_code(code: str | None, agency_id: uuid.UUID) -> str:
     return cleaned or str(agency_id)[:8]
 
 
-def write_files(
+@dataclass(frozen=True)
+class FilePart:
+    """One workbook of an export: its name, which part of its template it is, and the
+    records it holds (row `first_data_row + index` each)."""
+
+    name: str
+    template: str
+    part: int
+    parts: int
+    planned: Sequence[Planned]
+
+    def described(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "template": self.template,
+            "part": self.part,
+            "parts": self.parts,
+            "rows": len(self.planned),
+        }
+
+
+def file_parts(
     groups: list[tuple[str, list[Planned]]], agency_code: str, period: str
-) -> tuple[list[tuple[str, bytes]], list[dict[str, object]], dict[uuid.UUID, tuple[str, int]]]:
-    """The workbooks of an export (CPU work: runs in a thread), their descriptions, and
-    where each record went (file name, sheet row)."""
-    files: list[tuple[str, bytes]] = []
-    described: list[dict[str, object]] = []
-    placed: dict[uuid.UUID, tuple[str, int]] = {}
+) -> Iterator[FilePart]:
+    """The files of an export in upload order, at most 2,500 records each."""
     for template_name, planned in groups:
         template = catalog.template(template_name)
-        parts = split_rows([p.row() for p in planned])
-        offset = 0
-        for number, rows in enumerate(parts, start=1):
-            name = file_name(template, agency_code, period, number, len(parts))
-            files.append((name, write_workbook(template, rows)))
-            described.append(
-                {
-                    "name": name,
-                    "template": template_name,
-                    "part": number,
-                    "parts": len(parts),
-                    "rows": len(rows),
-                }
+        starts = range(0, len(planned), MAX_RECORDS_PER_FILE)
+        for number, start in enumerate(starts, start=1):
+            yield FilePart(
+                name=file_name(template, agency_code, period, number, len(starts)),
+                template=template_name,
+                part=number,
+                parts=len(starts),
+                planned=planned[start : start + MAX_RECORDS_PER_FILE],
             )
-            for index, p in enumerate(planned[offset : offset + len(rows)]):
-                placed[p.record.record_id] = (name, template.first_data_row + index)
-            offset += len(rows)
-    return files, described, placed
 
 
 def by_template(plan: Plan) -> list[tuple[str, list[Planned]]]:
@@ -119,9 +132,8 @@ def by_template(plan: Plan) -> list[tuple[str, list[Planned]]]:
     return [(name, by_template[name]) for name in catalog.names() if name in by_template]
 
 
-async def run_export(
+async def queue_export(
     db: AsyncSession,
-    store: ObjectStore,
     *,
     agency_id: uuid.UUID,
     agreement: AgreementCopy,
@@ -129,102 +141,157 @@ async def run_export(
     trigger: Trigger,
     requested_by: uuid.UUID | None,
 ) -> tuple[Export, bool]:
-    """Run one export; (the export, whether it ran now). A scheduled export that exists
-    already for the agency, agreement and month is returned as it is."""
-    await repo.lock_agency(db, agency_id)
+    """Record an export to run (`queued`; the worker builds it); (the export, whether it
+    was queued now). A scheduled export of the agency, agreement and month that is
+    queued, running or completed already is returned as it is."""
     if trigger == "scheduled":
+        await repo.lock_agency(db, agency_id)  # two schedulers: one queues, one finds it
         existing = await repo.scheduled_export(db, agency_id, agreement.id, period.text)
         if existing is not None:
             return existing, False
+    export = Export(
+        id=uuid.uuid4(),
+        agency_id=agency_id,
+        funding_agreement_id=agreement.id,
+        period=period.text,
+        trigger=trigger,
+        status="queued",
+        requested_by=requested_by,
+        created_at=utcnow(),
+        record_count=0,
+        attempts=0,
+        files=[],
+        summary={},
+    )
+    await repo.add(db, export)
+    await record_audit(
+        db,
+        action="icare.export.requested",
+        agency_id=agency_id,
+        actor_id=requested_by,
+        entity_type="icare_export",
+        entity_id=export.id,
+        detail={
+            "trigger": trigger,
+            "period": period.text,
+            "funding_agreement_id": str(agreement.id),
+        },
+    )
+    log.info("icare.export_queued", export_id=str(export.id), trigger=trigger)
+    return export, True
+
+
+def _entry(
+    export: Export,
+    now: dt.datetime,
+    planned: Planned,
+    row: dict[str, str | None],
+    name: str,
+    row_number: int,
+) -> dict[str, object]:
+    record = planned.record
+    return {
+        "id": uuid.uuid4(),
+        "agency_id": export.agency_id,
+        "export_id": export.id,
+        "funding_agreement_id": export.funding_agreement_id,
+        "period": export.period,
+        "template": record.template,
+        "record_kind": record.kind,
+        "record_id": record.record_id,
+        "record_version": record.version,
+        "client_id": record.client_id,
+        "worker_id": record.worker_id,
+        "content_hash": record.content_hash,
+        "cells": {k: v for k, v in row.items() if v is not None},
+        "file_name": name,
+        "row_number": row_number,
+        "action": planned.action,
+        "update_reason": planned.update_reason,
+        "icare_record_id": planned.update_record_id,
+        "status": "sent",
+        "message": None,
+        "status_at": now,
+        "created_at": now,
+    }
+
+
+async def build_export(db: AsyncSession, store: ObjectStore, export: Export) -> None:
+    """Build a claimed export (the worker's transaction, in the export's agency): the
+    month's records planned against the ledger, one workbook at a time (its rows built,
+    written in a thread, its ledger entries inserted, then let go), the zip put in the
+    store, the run completed, audited and `icare.export.completed.v1` added; all of it
+    commits together or not at all.
+
+    One export of an agency builds at a time (an advisory lock): two at once would both
+    see a record (a client's profile, a carried amendment) as unsent and send it twice.
+    The lock is per agency, not per agreement and month, because a client's profile and
+    a changed record of an earlier month belong to every agreement and later month."""
+    agency_id = export.agency_id
+    await repo.lock_agency(db, agency_id)
+    agreement = await agreement_or_404(db, agency_id, export.funding_agreement_id)
+    period = Period.parse(export.period)
     agency = await copies.agency(db, agency_id)
     agency_code = _safe_code(agency.code if agency else None, agency_id)
     carried = await repo.carried_record_ids(db, agency_id, agreement.id, period.text)
     records = await period_records(db, agency_id, agreement, period, today=today(), also=carried)
     previous = await repo.previous(db, agency_id, [(r.template, r.record_id) for r in records])
     plan = plan_export(records, previous)
+    del records, previous  # from here only the records sent are held
 
-    export_id = uuid.uuid4()
-    now = utcnow()
-    groups = by_template(plan)
-    files, described, placed = await asyncio.to_thread(
-        write_files, groups, agency_code, period.text
-    )
+    built_at = utcnow()
+    files: list[tuple[str, bytes]] = []
+    described: list[dict[str, object]] = []
+    for part in file_parts(by_template(plan), agency_code, period.text):
+        template = catalog.template(part.template)
+        rows = [p.row() for p in part.planned]  # one file's rows at a time
+        files.append((part.name, await asyncio.to_thread(write_workbook, template, rows)))
+        described.append(part.described())
+        await repo.add_entries(
+            db,
+            [
+                _entry(export, built_at, p, row, part.name, template.first_data_row + index)
+                for index, (p, row) in enumerate(zip(part.planned, rows, strict=True))
+            ],
+        )
+        del rows
     object_key: str | None = None
     size: int | None = None
     if files:
         manifest = {
-            "export_id": export_id,
+            "export_id": export.id,
             "agency_code": agency_code,
             "funding_agreement": agreement.agreement_number,
             "funder": agreement.funder_code,
             "period": period.text,
-            "created_at": now,
+            "created_at": export.created_at,
             "upload_order": [d["name"] for d in described],
             "files": described,
         }
         archive = await asyncio.to_thread(export_zip, files, manifest)
-        object_key = export_key(agency_id, export_id)
+        files.clear()
+        object_key = export_key(agency_id, export.id)
         await store.put(object_key, archive, ZIP_TYPE)
         size = len(archive)
 
-    export = Export(
-        id=export_id,
-        agency_id=agency_id,
-        funding_agreement_id=agreement.id,
-        period=period.text,
-        trigger=trigger,
-        status="completed",
-        requested_by=requested_by,
-        created_at=now,
-        completed_at=utcnow(),
-        object_key=object_key,
-        size_bytes=size,
-        record_count=len(plan.send),
-        files=described,
-        summary={name: t.as_dict() for name, t in plan.templates.items()},
-    )
-    entries = []
-    for planned in plan.send:
-        record = planned.record
-        name, row_number = placed[record.record_id]
-        entries.append(
-            LedgerEntry(
-                id=uuid.uuid4(),
-                agency_id=agency_id,
-                export_id=export_id,
-                funding_agreement_id=agreement.id,
-                period=period.text,
-                template=record.template,
-                record_kind=record.kind,
-                record_id=record.record_id,
-                record_version=record.version,
-                client_id=record.client_id,
-                worker_id=record.worker_id,
-                content_hash=record.content_hash,
-                cells={k: v for k, v in planned.row().items() if v is not None},
-                file_name=name,
-                row_number=row_number,
-                action=planned.action,
-                update_reason=planned.update_reason,
-                icare_record_id=planned.update_record_id,
-                status="sent",
-                message=None,
-                status_at=now,
-                created_at=now,
-            )
-        )
-    await repo.add(db, export)
-    if entries:
-        await repo.add(db, *entries)
+    export.status = "completed"
+    export.completed_at = utcnow()
+    export.failure = None
+    export.object_key = object_key
+    export.size_bytes = size
+    export.record_count = len(plan.send)
+    export.files = described
+    export.summary = {name: t.as_dict() for name, t in plan.templates.items()}
+    await flush(db)
     await record_audit(
         db,
         action="icare.export.created",
         agency_id=agency_id,
-        actor_id=requested_by,
+        actor_id=export.requested_by,
         entity_type="icare_export",
-        entity_id=export_id,
+        entity_id=export.id,
         detail={
-            "trigger": trigger,
+            "trigger": export.trigger,
             "period": period.text,
             "funding_agreement_id": str(agreement.id),
             "records": len(plan.send),
@@ -237,11 +304,11 @@ async def run_export(
         db,
         ExportCompleted(
             agency_id=agency_id,
-            export_id=export_id,
+            export_id=export.id,
             funding_agreement_id=agreement.id,
             period=period.text,
-            trigger=trigger,
-            requested_by=requested_by,
+            trigger=export.trigger,
+            requested_by=export.requested_by,
             record_count=len(plan.send),
             update_count=plan.updates,
             held_back_count=plan.held_back,
@@ -255,29 +322,24 @@ async def run_export(
     )
     log.info(
         "icare.export_completed",
-        export_id=str(export_id),
-        trigger=trigger,
+        export_id=str(export.id),
+        trigger=export.trigger,
         records=len(plan.send),
         files=len(described),
         held_back=plan.held_back,
     )
-    return export, True
 
 
 async def create_export(
-    db: AsyncSession,
-    store: ObjectStore,
-    actor: Principal,
-    agreement_id: uuid.UUID,
-    period_text: str,
+    db: AsyncSession, actor: Principal, agreement_id: uuid.UUID, period_text: str
 ) -> ExportOut:
+    """Queue an export of the month (the worker builds it; poll `GET /exports/{id}`)."""
     period = Period.parse(period_text)
     agreement = await agreement_or_404(db, actor.agency_id, agreement_id)
     if not period.overlaps(agreement):
         raise Invalid("period", "the funding agreement does not cover this month")
-    export, _ = await run_export(
+    export, _ = await queue_export(
         db,
-        store,
         agency_id=actor.agency_id,
         agreement=agreement,
         period=period,
@@ -325,6 +387,11 @@ async def download(
     db: AsyncSession, store: ObjectStore, actor: Principal, export_id: uuid.UUID, ttl: int
 ) -> DownloadOut:
     export = await _export_or_404(db, actor, export_id)
+    if export.status != "completed":
+        raise Conflict(
+            f"this export is {export.status}: its files can be downloaded once it is completed",
+            code="export_not_completed",
+        )
     if export.object_key is None:
         raise Conflict("this export found nothing new to send: it has no files", code="no_files")
     agency = await copies.agency(db, actor.agency_id)

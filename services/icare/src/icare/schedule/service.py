@@ -1,5 +1,6 @@
-"""The monthly export: on its day, each agency's previous month is exported for every
-funding agreement covering it, once (a second run finds the scheduled export there)."""
+"""The monthly export: on its day, each agency's previous month is queued for export for
+every funding agreement covering it, once (a second run finds the scheduled export
+there); the worker's export job builds it like any other."""
 
 import datetime as dt
 import uuid
@@ -9,12 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from icare.copies import repository as copies
 from icare.exports.models import Export
-from icare.exports.service import run_export
+from icare.exports.service import queue_export
 from icare.records.collect import Period
 from icare.schedule import repository as repo
 from icare.schedule.models import ExportSchedule
 from icare.schedule.schemas import ScheduleIn, ScheduleOut
-from icare.storage import ObjectStore
 from kit.audit import record_audit
 from kit.auth import Principal
 from kit.clock import utcnow
@@ -62,20 +62,16 @@ class ScheduledRun:
     agency_id: uuid.UUID
     export_id: uuid.UUID
     period: str
-    record_count: int
 
 
-async def run_agency(
-    db: AsyncSession, store: ObjectStore, agency_id: uuid.UUID, period: Period
-) -> list[Export]:
-    """The agency's scheduled exports of `period` that ran now (none when they exist)."""
+async def run_agency(db: AsyncSession, agency_id: uuid.UUID, period: Period) -> list[Export]:
+    """The agency's scheduled exports of `period` queued now (none when they exist)."""
     ran = []
     for agreement in await copies.agreements(db, agency_id):
         if not period.overlaps(agreement):
             continue
-        export, now = await run_export(
+        export, now = await queue_export(
             db,
-            store,
             agency_id=agency_id,
             agreement=agreement,
             period=period,
@@ -87,9 +83,9 @@ async def run_agency(
     return ran
 
 
-async def run_due(database: Database, store: ObjectStore, *, today: dt.date) -> list[ScheduledRun]:
-    """Every agency whose export day has come: one transaction per agency, so one
-    agency's failure leaves the others' exports done."""
+async def run_due(database: Database, *, today: dt.date) -> list[ScheduledRun]:
+    """Every agency whose export day has come: its exports queued, one transaction per
+    agency, so one agency's failure leaves the others' exports queued."""
     async with database.transaction(scope=Scope.PLATFORM) as db:
         schedules = [(s.agency_id, s.day) for s in await repo.enabled(db)]
     runs: list[ScheduledRun] = []
@@ -100,7 +96,7 @@ async def run_due(database: Database, store: ObjectStore, *, today: dt.date) -> 
             continue
         try:
             async with database.transaction(agency_id=agency_id) as db:
-                exports = await run_agency(db, store, agency_id, period)
+                exports = await run_agency(db, agency_id, period)
         except Exception as exc:  # one agency's failure must not stop the others
             log.error(
                 "icare.scheduled_export_failed",
@@ -110,7 +106,7 @@ async def run_due(database: Database, store: ObjectStore, *, today: dt.date) -> 
             )
             failed += 1
             continue
-        runs += [ScheduledRun(agency_id, e.id, e.period, e.record_count) for e in exports]
+        runs += [ScheduledRun(agency_id, e.id, e.period) for e in exports]
     log.info("icare.schedule_checked", agencies=len(schedules), exports=len(runs), failed=failed)
     if failed:
         # The others are done; the run as a whole failed (a CronJob's exit status, the
