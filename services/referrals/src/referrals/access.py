@@ -1,4 +1,5 @@
-"""Who sees a task or a referral: the visibility rule both share.
+"""Who sees a task or a referral: the visibility rule both share (and the program
+a new one is recorded under).
 
 A worker sees what is assigned to them or what they created, and what belongs to
 their programs unless it is private; a manager also sees their team's (the workers
@@ -14,6 +15,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, true
 from sqlalchemy.orm import InstrumentedAttribute
 
 from kit.auth import Principal, Role
+from kit.errors import Invalid
 
 
 @dataclass(frozen=True)
@@ -52,3 +54,13 @@ def visible(
         or_(*(column.in_(viewer.programs) for column in programs)) if viewer.programs else false()
     )
     return or_(own, team, and_(private.is_(False), in_programs))
+
+
+def acting_program(actor: Principal, program_id: uuid.UUID | None) -> uuid.UUID | None:
+    """The program a new task or referral is recorded under: the one named (one of the
+    actor's), else the actor's only program, else none."""
+    if program_id is None:
+        return next(iter(actor.programs)) if len(actor.programs) == 1 else None
+    if program_id not in actor.programs:
+        raise Invalid("program_id", "is not one of your programs")
+    return program_id

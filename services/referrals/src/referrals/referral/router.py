@@ -4,6 +4,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from kit.db import DbSession
+from kit.paging import Limit, Offset
 from referrals.deps import Staff
 from referrals.referral import service
 from referrals.referral.schemas import (
@@ -30,8 +31,8 @@ async def list_referrals(
     client_id: uuid.UUID | None = None,
     referred_by: uuid.UUID | None = None,
     status: Annotated[list[ReferralStatus] | None, Query()] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> ReferralPage:
     return await service.list_referrals(
         db,

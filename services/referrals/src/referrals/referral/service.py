@@ -9,7 +9,8 @@ from kit.clock import today, utcnow
 from kit.errors import Invalid, NotFound
 from kit.logs import get_logger
 from kit.messaging import add_event
-from referrals.access import Viewer
+from kit.paging import page_of
+from referrals.access import Viewer, acting_program
 from referrals.copies import repository as copies
 from referrals.partners import repository as partners
 from referrals.referral import repository as repo
@@ -87,14 +88,6 @@ def out(referral: Referral, history: list[ReferralStatusChange] | None = None) -
     )
 
 
-def referring_program(actor: Principal, program_id: uuid.UUID | None) -> uuid.UUID | None:
-    if program_id is None:
-        return next(iter(actor.programs)) if len(actor.programs) == 1 else None
-    if program_id not in actor.programs:
-        raise Invalid("program_id", "is not one of your programs")
-    return program_id
-
-
 async def new_referral(db: AsyncSession, referral: Referral, changed_by: uuid.UUID) -> Referral:
     """Store a new referral, its first history line and its created event."""
     await repo.add(db, referral)
@@ -117,7 +110,7 @@ async def new_referral(db: AsyncSession, referral: Referral, changed_by: uuid.UU
 
 
 async def create_referral(db: AsyncSession, actor: Principal, data: ReferralCreate) -> ReferralOut:
-    program_id = referring_program(actor, data.program_id)
+    program_id = acting_program(actor, data.program_id)
     partner_name: str | None = None
     if data.kind == "internal":
         if data.to_program_id is None:
@@ -202,7 +195,7 @@ async def list_referrals(
         limit=limit + 1,
         offset=offset,
     )
-    page = found[:limit]
+    page, next_offset = page_of(found, limit, offset)
     await audit(
         db,
         actor,
@@ -213,7 +206,7 @@ async def list_referrals(
     )
     return ReferralPage(
         items=[out(r) for r in page],
-        next_offset=offset + limit if len(found) > limit else None,
+        next_offset=next_offset,
     )
 
 

@@ -4,6 +4,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from kit.db import DbSession
+from kit.paging import Limit, Offset
 from referrals.deps import Staff
 from referrals.tasks import service
 from referrals.tasks.schemas import (
@@ -31,8 +32,8 @@ async def list_tasks(
     client_id: uuid.UUID | None = None,
     assignee_id: uuid.UUID | None = None,
     status: Annotated[list[TaskStatus] | None, Query()] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> TaskPage:
     return await service.list_tasks(
         db,

@@ -9,7 +9,8 @@ from kit.clock import today, utcnow
 from kit.errors import Invalid, NotFound
 from kit.logs import get_logger
 from kit.messaging import add_event
-from referrals.access import Viewer
+from kit.paging import page_of
+from referrals.access import Viewer, acting_program
 from referrals.copies import repository as copies
 from referrals.tasks import repository as repo
 from referrals.tasks.models import Task, TaskComment
@@ -103,14 +104,6 @@ async def check_assignee(db: AsyncSession, actor: Principal, assignee_id: uuid.U
         raise Invalid("assignee_id", "is not an active staff member of your agency")
 
 
-def task_program(actor: Principal, program_id: uuid.UUID | None) -> uuid.UUID | None:
-    if program_id is None:
-        return next(iter(actor.programs)) if len(actor.programs) == 1 else None
-    if program_id not in actor.programs:
-        raise Invalid("program_id", "is not one of your programs")
-    return program_id
-
-
 async def visible_task(
     db: AsyncSession, actor: Principal, task_id: uuid.UUID, *, for_update: bool = False
 ) -> Task:
@@ -136,7 +129,7 @@ async def create_task(db: AsyncSession, actor: Principal, data: TaskCreate) -> T
             description=data.description,
             assignee_id=assignee,
             created_by=actor.user_id,
-            program_id=task_program(actor, data.program_id),
+            program_id=acting_program(actor, data.program_id),
             due_date=data.due_date,
             priority=data.priority,
             status="open",
@@ -176,7 +169,7 @@ async def list_tasks(
         limit=limit + 1,
         offset=offset,
     )
-    page = tasks[:limit]
+    page, next_offset = page_of(tasks, limit, offset)
     await audit(
         db,
         actor,
@@ -187,7 +180,7 @@ async def list_tasks(
     )
     return TaskPage(
         items=[out(t) for t in page],
-        next_offset=offset + limit if len(tasks) > limit else None,
+        next_offset=next_offset,
     )
 
 
