@@ -24,6 +24,17 @@ def _texts() -> ARRAY[str]:
     return ARRAY(Text)
 
 
+class Delivered:
+    """A session's delivery as its rows record it: the worker (a draft's author), the
+    program, and the funders the session names (by identity's id where it has one, and
+    by name)."""
+
+    worker_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    program_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    funder_ids: Mapped[list[uuid.UUID]] = mapped_column(_uuids())
+    funder_names: Mapped[list[str]] = mapped_column(_texts())
+
+
 class RptClient(Base):
     """A client profile's reportable attributes (never who they are)."""
 
@@ -61,7 +72,7 @@ class RptClient(Base):
     source_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class RptService(Base):
+class RptService(Delivered, Base):
     """One service form (completed, or a draft still open) and its session."""
 
     __tablename__ = "rpt_services"
@@ -83,10 +94,6 @@ class RptService(Base):
     service_date: Mapped[date] = mapped_column(Date)
     delivery_mode: Mapped[str] = mapped_column(String(16))
     language_of_service: Mapped[str | None] = mapped_column(Text)
-    worker_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    program_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    funder_ids: Mapped[list[uuid.UUID]] = mapped_column(_uuids())
-    funder_names: Mapped[list[str]] = mapped_column(_texts())
     client_ids: Mapped[list[uuid.UUID]] = mapped_column(_uuids())
     client_count: Mapped[int] = mapped_column(Integer)
     private: Mapped[bool] = mapped_column(Boolean)
@@ -97,7 +104,7 @@ class RptService(Base):
     source_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class RptGroup(Base):
+class RptGroup(Delivered, Base):
     """A group activity's attendance as it now stands."""
 
     __tablename__ = "rpt_groups"
@@ -107,10 +114,6 @@ class RptGroup(Base):
     agency_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     session_type: Mapped[str] = mapped_column(String(64))
     session_date: Mapped[date] = mapped_column(Date)
-    worker_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    program_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    funder_ids: Mapped[list[uuid.UUID]] = mapped_column(_uuids())
-    funder_names: Mapped[list[str]] = mapped_column(_texts())
     named_count: Mapped[int] = mapped_column(Integer)
     # Named attendees whose attendee form says they attended (None: no form yet).
     attended_count: Mapped[int] = mapped_column(Integer)
@@ -118,7 +121,7 @@ class RptGroup(Base):
     source_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class RptContact(Base):
+class RptContact(Delivered, Base):
     """A client received something on a date: one row per client of a service form or
     of a group activity. "Clients served" counts these."""
 
@@ -134,13 +137,9 @@ class RptContact(Base):
     agency_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     contact_date: Mapped[date] = mapped_column(Date)
     session_type: Mapped[str] = mapped_column(String(64))
-    worker_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    program_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    funder_ids: Mapped[list[uuid.UUID]] = mapped_column(_uuids())
-    funder_names: Mapped[list[str]] = mapped_column(_texts())
 
 
-class RptSupport(Base):
+class RptSupport(Delivered, Base):
     """The support services one client received in one session."""
 
     __tablename__ = "rpt_support"
@@ -150,10 +149,6 @@ class RptSupport(Base):
     client_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     agency_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     session_date: Mapped[date] = mapped_column(Date)
-    worker_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    program_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    funder_ids: Mapped[list[uuid.UUID]] = mapped_column(_uuids())
-    funder_names: Mapped[list[str]] = mapped_column(_texts())
     childminding: Mapped[int] = mapped_column(Integer)  # children cared for
     transportation: Mapped[bool] = mapped_column(Boolean)
     disability_support: Mapped[bool] = mapped_column(Boolean)

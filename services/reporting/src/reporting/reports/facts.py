@@ -222,6 +222,50 @@ def _month(date: Expr) -> Dimension:
     return Dimension("month", "Month", "Mois", month_of(date), order="key")
 
 
+def _session_type(
+    expr: Expr, title_en: str = "Session type", title_fr: str = "Type de séance"
+) -> Dimension:
+    return Dimension("session_type", title_en, title_fr, expr, vocabulary="session_type")
+
+
+def _form_key(expr: Expr) -> Dimension:
+    return Dimension(
+        "form_key", "Service form", "Formulaire de service", expr, vocabulary="form_key"
+    )
+
+
+def _course(code: Expr) -> Dimension:
+    return Dimension("course", "Course", "Cours", code)
+
+
+def _training_status(expr: Expr) -> Dimension:
+    return Dimension(
+        "training_status",
+        "Training status",
+        "Statut de formation",
+        expr,
+        vocabulary="training_status",
+    )
+
+
+def _clb_reached(skill: str, skill_en: str, skill_fr: str, expr: Expr) -> Dimension:
+    """The CLB level reached in one skill, at exit."""
+    return Dimension(
+        f"{skill}_clb", f"{skill_en} CLB reached", f"NCLC {skill_fr} atteint", expr, order="key"
+    )
+
+
+def _unique_clients(survivor: Expr, among: Expr | None = None) -> Measure:
+    """Clients counted once each (by survivor), optionally only the rows `among`."""
+    count = func.count(func.distinct(survivor))
+    return Measure(
+        "clients",
+        "Clients (unique)",
+        "Clients (uniques)",
+        count if among is None else count.filter(among),
+    )
+
+
 # --- the facts --------------------------------------------------------------------------
 
 
@@ -241,13 +285,7 @@ def _contacts() -> Fact:
         dimensions=_dims(
             _program(expr=k.c.program_id),
             _month(k.c.contact_date),
-            Dimension(
-                "session_type",
-                "Session type",
-                "Type de séance",
-                k.c.session_type,
-                vocabulary="session_type",
-            ),
+            _session_type(k.c.session_type),
             Dimension(
                 "source",
                 "Service or group",
@@ -259,12 +297,7 @@ def _contacts() -> Fact:
             extra=client_dimensions(person, k.c.contact_date),
         ),
         measures=_measures(
-            Measure(
-                "clients",
-                "Clients (unique)",
-                "Clients (uniques)",
-                func.count(func.distinct(survivor)),
-            ),
+            _unique_clients(survivor),
             Measure("contacts", "Client contacts", "Contacts clients", func.count()),
         ),
     )
@@ -300,9 +333,7 @@ def _registrations() -> Fact:
 def _service_measures(s: Any, survivor: Expr) -> dict[str, Measure]:
     return _measures(
         Measure("services", "Services", "Services", func.count(func.distinct(s.c.id))),
-        Measure(
-            "clients", "Clients (unique)", "Clients (uniques)", func.count(func.distinct(survivor))
-        ),
+        _unique_clients(survivor),
     )
 
 
@@ -328,20 +359,8 @@ def _services() -> Fact:
         funder_names=s.c.funder_names,
         person=person,
         dimensions=_dims(
-            Dimension(
-                "session_type",
-                "Session type",
-                "Type de séance",
-                s.c.session_type,
-                vocabulary="session_type",
-            ),
-            Dimension(
-                "form_key",
-                "Service form",
-                "Formulaire de service",
-                s.c.form_key,
-                vocabulary="form_key",
-            ),
+            _session_type(s.c.session_type),
+            _form_key(s.c.form_key),
             Dimension(
                 "delivery_mode",
                 "Delivery",
@@ -421,13 +440,7 @@ def _service_agreements() -> Fact:
             Dimension("funder", "Funder", "Bailleur de fonds", a.c.funder_name),
             _program(expr=s.c.program_id),
             _month(s.c.service_date),
-            Dimension(
-                "session_type",
-                "Session type",
-                "Type de séance",
-                s.c.session_type,
-                vocabulary="session_type",
-            ),
+            _session_type(s.c.session_type),
         ),
         measures=_service_measures(s, survivor),
     )
@@ -447,13 +460,7 @@ def _drafts() -> Fact:
         base_where=(s.c.status == "draft",),
         dimensions=_dims(
             _worker(s.c.worker_id, "Author", "Auteur"),
-            Dimension(
-                "form_key",
-                "Service form",
-                "Formulaire de service",
-                s.c.form_key,
-                vocabulary="form_key",
-            ),
+            _form_key(s.c.form_key),
             _program(expr=s.c.program_id),
             _month(s.c.service_date),
         ),
@@ -481,13 +488,7 @@ def _groups() -> Fact:
         funder_ids=g.c.funder_ids,
         funder_names=g.c.funder_names,
         dimensions=_dims(
-            Dimension(
-                "session_type",
-                "Activity type",
-                "Type d'activité",
-                g.c.session_type,
-                vocabulary="session_type",
-            ),
+            _session_type(g.c.session_type, "Activity type", "Type d'activité"),
             _program(expr=g.c.program_id),
             _month(g.c.session_date),
             _worker(g.c.worker_id),
@@ -534,27 +535,16 @@ def _enrolments() -> Fact:
         worker=e.c.enrolled_by,
         person=person,
         dimensions=_dims(
-            Dimension("course", "Course", "Cours", e.c.course_code),
+            _course(e.c.course_code),
             Dimension("status", "Status", "Statut", e.c.status, vocabulary="enrolment_status"),
-            Dimension(
-                "training_status",
-                "Training status",
-                "Statut de formation",
-                e.c.training_status,
-                vocabulary="training_status",
-            ),
+            _training_status(e.c.training_status),
             _month(e.c.enrolled_on),
             _program(expr=e.c.program_id),
             extra=client_dimensions(person, e.c.enrolled_on),
         ),
         measures=_measures(
             Measure("enrolments", "Enrolments", "Inscriptions", func.count()),
-            Measure(
-                "clients",
-                "Clients (unique)",
-                "Clients (uniques)",
-                func.count(func.distinct(survivor)),
-            ),
+            _unique_clients(survivor),
             Measure("exited", "Exited", "Sortis", _count_if(e.c.status == "exited")),
         ),
     )
@@ -572,13 +562,7 @@ def _exits() -> Fact:
         person=person,
         base_where=(e.c.exit_date.is_not(None),),
         dimensions=_dims(
-            Dimension(
-                "training_status",
-                "Training status",
-                "Statut de formation",
-                e.c.training_status,
-                vocabulary="training_status",
-            ),
+            _training_status(e.c.training_status),
             Dimension(
                 "exit_reason",
                 "Reason for leaving",
@@ -586,35 +570,11 @@ def _exits() -> Fact:
                 e.c.exit_reason,
                 vocabulary="exit_reason",
             ),
-            Dimension(
-                "listening_clb",
-                "Listening CLB reached",
-                "NCLC écoute atteint",
-                e.c.listening_clb,
-                order="key",
-            ),
-            Dimension(
-                "speaking_clb",
-                "Speaking CLB reached",
-                "NCLC expression orale atteint",
-                e.c.speaking_clb,
-                order="key",
-            ),
-            Dimension(
-                "reading_clb",
-                "Reading CLB reached",
-                "NCLC lecture atteint",
-                e.c.reading_clb,
-                order="key",
-            ),
-            Dimension(
-                "writing_clb",
-                "Writing CLB reached",
-                "NCLC écriture atteint",
-                e.c.writing_clb,
-                order="key",
-            ),
-            Dimension("course", "Course", "Cours", e.c.course_code),
+            _clb_reached("listening", "Listening", "écoute", e.c.listening_clb),
+            _clb_reached("speaking", "Speaking", "expression orale", e.c.speaking_clb),
+            _clb_reached("reading", "Reading", "lecture", e.c.reading_clb),
+            _clb_reached("writing", "Writing", "écriture", e.c.writing_clb),
+            _course(e.c.course_code),
             extra=client_dimensions(person, e.c.exit_date),
         ),
         measures=_measures(
@@ -649,19 +609,14 @@ def _attendance() -> Fact:
         worker=a.c.worker_id,
         person=person,
         dimensions=_dims(
-            Dimension("course", "Course", "Cours", a.c.course_code),
+            _course(a.c.course_code),
             _month(a.c.class_date),
             Dimension("status", "Mark", "Présence", a.c.status, vocabulary="attendance"),
             extra=client_dimensions(person, a.c.class_date),
         ),
         measures=_measures(
             Measure("marks", "Attendance marks", "Présences notées", func.count()),
-            Measure(
-                "clients",
-                "Clients (unique)",
-                "Clients (uniques)",
-                func.count(func.distinct(survivor)),
-            ),
+            _unique_clients(survivor),
             Measure("present", "Present", "Présent", _count_if(a.c.status == "present")),
             Measure("late", "Late", "En retard", _count_if(a.c.status == "late")),
             Measure("absent", "Absent", "Absent", _count_if(a.c.status == "absent")),
@@ -702,12 +657,7 @@ def _referrals() -> Fact:
         ),
         measures=_measures(
             Measure("referrals", "Referrals", "Références", func.count()),
-            Measure(
-                "clients",
-                "Clients (unique)",
-                "Clients (uniques)",
-                func.count(func.distinct(survivor)),
-            ),
+            _unique_clients(survivor),
             Measure("open", "Open", "En cours", _count_if(open_)),
             Measure("completed", "Completed", "Terminées", _count_if(r.c.status == "completed")),
             Measure("declined", "Declined", "Refusées", _count_if(r.c.status == "declined")),
@@ -787,19 +737,15 @@ def _support() -> Fact:
             extra=client_dimensions(person, s.c.session_date),
         ),
         measures=_measures(
-            Measure(
-                "clients",
-                "Clients (unique)",
-                "Clients (uniques)",
-                func.count(func.distinct(survivor)).filter(
-                    or_(
-                        s.c.childminding > 0,
-                        s.c.transportation,
-                        s.c.disability_support,
-                        s.c.translation,
-                        s.c.interpretation,
-                        s.c.crisis_counselling,
-                    )
+            _unique_clients(
+                survivor,
+                among=or_(
+                    s.c.childminding > 0,
+                    s.c.transportation,
+                    s.c.disability_support,
+                    s.c.translation,
+                    s.c.interpretation,
+                    s.c.crisis_counselling,
                 ),
             ),
             Measure("childminding", "Children minded", "Enfants gardés", _sum(s.c.childminding)),
