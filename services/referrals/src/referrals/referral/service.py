@@ -1,3 +1,4 @@
+import datetime as dt
 import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -88,22 +89,34 @@ def out(referral: Referral, history: list[ReferralStatusChange] | None = None) -
     )
 
 
-async def new_referral(db: AsyncSession, referral: Referral, changed_by: uuid.UUID) -> Referral:
-    """Store a new referral, its first history line and its created event."""
-    await repo.add(db, referral)
+async def _add_history(
+    db: AsyncSession,
+    referral: Referral,
+    from_status: str | None,
+    note: str | None,
+    changed_by: uuid.UUID,
+    at: dt.datetime,
+) -> None:
+    """A line of the referral's history: from `from_status` to the status it now has."""
     await repo.add_change(
         db,
         ReferralStatusChange(
             id=uuid.uuid4(),
             agency_id=referral.agency_id,
             referral_id=referral.id,
-            from_status=None,
+            from_status=from_status,
             to_status=referral.status,
-            note=None,
+            note=note,
             changed_by=changed_by,
-            changed_at=referral.created_at,
+            changed_at=at,
         ),
     )
+
+
+async def new_referral(db: AsyncSession, referral: Referral, changed_by: uuid.UUID) -> Referral:
+    """Store a new referral, its first history line and its created event."""
+    await repo.add(db, referral)
+    await _add_history(db, referral, None, None, changed_by, referral.created_at)
     await add_event(db, ReferralCreated(agency_id=referral.agency_id, referral=record(referral)))
     log.info("referral.created", referral_id=str(referral.id), kind=referral.kind)
     return referral
@@ -262,19 +275,7 @@ async def change_status(
     if data.follow_up_on is not None and data.follow_up_on != referral.follow_up_on:
         referral.follow_up_on = data.follow_up_on
         changed.append("follow_up_on")
-    await repo.add_change(
-        db,
-        ReferralStatusChange(
-            id=uuid.uuid4(),
-            agency_id=referral.agency_id,
-            referral_id=referral.id,
-            from_status=previous,
-            to_status=data.status,
-            note=data.note or data.outcome,
-            changed_by=actor.user_id,
-            changed_at=utcnow(),
-        ),
-    )
+    await _add_history(db, referral, previous, data.note or data.outcome, actor.user_id, utcnow())
     await _changed(db, referral, sorted(changed), previous)
     await audit(
         db, actor, "referral.status_changed", referral.id, from_status=previous, to=data.status

@@ -70,23 +70,9 @@ async def new_task(db: AsyncSession, task: Task) -> Task:
 
 def out(task: Task, comments: list[TaskComment] | None = None) -> TaskOut:
     return TaskOut(
-        id=task.id,
-        client_id=task.client_id,
-        form_id=task.form_id,
-        session_id=task.session_id,
+        **record(task).model_dump(exclude={"cancelled_at", "version"}),
         title=task.title,
         description=task.description,
-        assignee_id=task.assignee_id,
-        created_by=task.created_by,
-        program_id=task.program_id,
-        due_date=task.due_date,
-        priority=task.priority,
-        status=task.status,
-        private=task.private,
-        request_id=task.request_id,
-        created_at=task.created_at,
-        updated_at=task.updated_at,
-        completed_at=task.completed_at,
         overdue=bool(task.due_date and task.status in OPEN_STATUSES and task.due_date < today()),
         comments=[
             CommentOut(id=c.id, author_id=c.author_id, body=c.body, created_at=c.created_at)
