@@ -8,7 +8,7 @@ survivor, once. The demographic dimensions and filters read the survivor's profi
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 from sqlalchemy import (
     Date,
@@ -209,6 +209,24 @@ def _with_person(base: FromClause, client_id: Expr, name: str) -> tuple[FromClau
     return source, person, func.coalesce(link.c.survivor_id, client_id)
 
 
+class _Delivery(TypedDict):
+    program: Expr
+    worker: Expr
+    funder_ids: Expr
+    funder_names: Expr
+
+
+def _delivered(table: Any) -> _Delivery:
+    """A session-delivery table's (`readmodel.models.Delivered`) program, worker and
+    funders, as a fact names them."""
+    return _Delivery(
+        program=table.c.program_id,
+        worker=table.c.worker_id,
+        funder_ids=table.c.funder_ids,
+        funder_names=table.c.funder_names,
+    )
+
+
 def _program(key: str = "program", expr: Expr | None = None) -> Dimension:
     assert expr is not None
     return Dimension(key, "Program", "Programme", expr, labels="program")
@@ -277,10 +295,7 @@ def _contacts() -> Fact:
         source=source,
         agency=k.c.agency_id,
         date=k.c.contact_date,
-        program=k.c.program_id,
-        worker=k.c.worker_id,
-        funder_ids=k.c.funder_ids,
-        funder_names=k.c.funder_names,
+        **_delivered(k),
         person=person,
         dimensions=_dims(
             _program(expr=k.c.program_id),
@@ -353,10 +368,7 @@ def _services() -> Fact:
         agency=s.c.agency_id,
         date=s.c.service_date,
         base_where=(s.c.status == "completed",),
-        program=s.c.program_id,
-        worker=s.c.worker_id,
-        funder_ids=s.c.funder_ids,
-        funder_names=s.c.funder_names,
+        **_delivered(s),
         person=person,
         dimensions=_dims(
             _session_type(s.c.session_type),
@@ -423,10 +435,7 @@ def _service_agreements() -> Fact:
         agency=s.c.agency_id,
         date=s.c.service_date,
         base_where=(s.c.status == "completed",),
-        program=s.c.program_id,
-        worker=s.c.worker_id,
-        funder_ids=s.c.funder_ids,
-        funder_names=s.c.funder_names,
+        **_delivered(s),
         person=person,
         agreement=a.c.id,
         dimensions=_dims(
@@ -453,10 +462,7 @@ def _drafts() -> Fact:
         source=s,
         agency=s.c.agency_id,
         date=s.c.service_date,
-        program=s.c.program_id,
-        worker=s.c.worker_id,
-        funder_ids=s.c.funder_ids,
-        funder_names=s.c.funder_names,
+        **_delivered(s),
         base_where=(s.c.status == "draft",),
         dimensions=_dims(
             _worker(s.c.worker_id, "Author", "Auteur"),
@@ -483,10 +489,7 @@ def _groups() -> Fact:
         source=g,
         agency=g.c.agency_id,
         date=g.c.session_date,
-        program=g.c.program_id,
-        worker=g.c.worker_id,
-        funder_ids=g.c.funder_ids,
-        funder_names=g.c.funder_names,
+        **_delivered(g),
         dimensions=_dims(
             _session_type(g.c.session_type, "Activity type", "Type d'activité"),
             _program(expr=g.c.program_id),
@@ -725,10 +728,7 @@ def _support() -> Fact:
         source=source,
         agency=s.c.agency_id,
         date=s.c.session_date,
-        program=s.c.program_id,
-        worker=s.c.worker_id,
-        funder_ids=s.c.funder_ids,
-        funder_names=s.c.funder_names,
+        **_delivered(s),
         person=person,
         dimensions=_dims(
             _program(expr=s.c.program_id),
