@@ -19,17 +19,27 @@ from referrals.referral.models import Referral
 from referrals.tasks.models import Task
 
 
-async def upsert_client(db: AsyncSession, values: dict[str, Any]) -> None:
-    """Insert or replace the copy, unless the one held is newer (by clients' version)."""
-    statement = insert(ClientCopy).values(**values)
+async def _upsert_newer(
+    db: AsyncSession,
+    model: type[ClientCopy] | type[StaffCopy] | type[ProgramCopy],
+    values: dict[str, Any],
+    order: str,
+) -> None:
+    """Insert or replace the copy (by id), unless the one held is newer by `order`."""
+    statement = insert(model).values(**values)
     changes = {k: statement.excluded[k] for k in values if k != "id"}
     await db.execute(
         statement.on_conflict_do_update(
-            index_elements=[ClientCopy.id],
+            index_elements=[model.id],
             set_=changes,
-            where=ClientCopy.version <= statement.excluded.version,
+            where=getattr(model, order) <= statement.excluded[order],
         )
     )
+
+
+async def upsert_client(db: AsyncSession, values: dict[str, Any]) -> None:
+    """Insert or replace the copy, unless the one held is newer (by clients' version)."""
+    await _upsert_newer(db, ClientCopy, values, "version")
 
 
 async def mark_merged(db: AsyncSession, client_id: uuid.UUID, into: uuid.UUID | None) -> None:
@@ -51,15 +61,7 @@ async def clients(
 
 
 async def upsert_staff(db: AsyncSession, values: dict[str, Any]) -> None:
-    statement = insert(StaffCopy).values(**values)
-    changes = {k: statement.excluded[k] for k in values if k != "id"}
-    await db.execute(
-        statement.on_conflict_do_update(
-            index_elements=[StaffCopy.id],
-            set_=changes,
-            where=StaffCopy.source_at <= statement.excluded.source_at,
-        )
-    )
+    await _upsert_newer(db, StaffCopy, values, "source_at")
 
 
 async def staff(db: AsyncSession, agency_id: uuid.UUID, user_id: uuid.UUID) -> StaffCopy | None:
@@ -68,15 +70,7 @@ async def staff(db: AsyncSession, agency_id: uuid.UUID, user_id: uuid.UUID) -> S
 
 
 async def upsert_program(db: AsyncSession, values: dict[str, Any]) -> None:
-    statement = insert(ProgramCopy).values(**values)
-    changes = {k: statement.excluded[k] for k in values if k != "id"}
-    await db.execute(
-        statement.on_conflict_do_update(
-            index_elements=[ProgramCopy.id],
-            set_=changes,
-            where=ProgramCopy.source_at <= statement.excluded.source_at,
-        )
-    )
+    await _upsert_newer(db, ProgramCopy, values, "source_at")
 
 
 async def program(
