@@ -2,7 +2,7 @@
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
@@ -16,6 +16,8 @@ from kit.inputs import refuse_nul_characters
 from kit.logs import configure_logging, get_logger
 from kit.requestctx import REQUEST_ID_HEADER, bind_request_id, clean_request_id
 from kit.settings import ServiceSettings
+
+S = TypeVar("S", bound=ServiceSettings)
 
 log = get_logger()
 
@@ -96,3 +98,17 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     return app
+
+
+def settings_of(kind: type[S]) -> Callable[[Request], S]:
+    """A FastAPI dependency answering the app's settings (set by `create_service_app`)
+    as the service's own settings class: `Annotated[X, Depends(settings_of(X))]`."""
+
+    def current(request: Request) -> S:
+        settings = request.app.state.settings
+        if not isinstance(settings, kind):
+            found = type(settings).__name__
+            raise TypeError(f"the app's settings are {found}, not {kind.__name__}")
+        return settings
+
+    return current

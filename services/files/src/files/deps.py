@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from files.settings import FilesSettings
 from files.storage import ObjectStore
+from kit.app import settings_of
 from kit.auth import OptionalPrincipal, Principal, Role, require_role
 from kit.db import Database
 from kit.logs import get_logger
@@ -25,13 +26,8 @@ def _store(request: Request) -> ObjectStore:
     return store
 
 
-def _settings(request: Request) -> FilesSettings:
-    settings: FilesSettings = request.app.state.settings
-    return settings
-
-
 Store = Annotated[ObjectStore, Depends(_store)]
-Settings = Annotated[FilesSettings, Depends(_settings)]
+Settings = Annotated[FilesSettings, Depends(settings_of(FilesSettings))]
 
 Undo = Callable[[], Awaitable[None]]
 

@@ -6,6 +6,7 @@ from fastapi import Depends, Request
 
 from icare.settings import IcareSettings
 from icare.storage import ObjectStore
+from kit.app import settings_of
 from kit.auth import Principal, Role, require_role
 
 # Agency staff only: the platform administrator sees no services.
@@ -21,10 +22,5 @@ def _store(request: Request) -> ObjectStore:
     return store
 
 
-def _settings(request: Request) -> IcareSettings:
-    settings: IcareSettings = request.app.state.settings
-    return settings
-
-
 Store = Annotated[ObjectStore, Depends(_store)]
-Settings = Annotated[IcareSettings, Depends(_settings)]
+Settings = Annotated[IcareSettings, Depends(settings_of(IcareSettings))]

@@ -9,13 +9,9 @@ from identity.auth import service as auth_service
 from identity.errors import InternalKeyRequired
 from identity.passwords import Passwords
 from identity.settings import IdentitySettings
+from kit.app import settings_of
 from kit.auth import CurrentPrincipal, Principal
 from kit.db import DbSession
-
-
-def _settings(request: Request) -> IdentitySettings:
-    settings: IdentitySettings = request.app.state.settings
-    return settings
 
 
 def _passwords(request: Request) -> Passwords:
@@ -23,12 +19,12 @@ def _passwords(request: Request) -> Passwords:
     return passwords
 
 
-SettingsDep = Annotated[IdentitySettings, Depends(_settings)]
+Settings = Annotated[IdentitySettings, Depends(settings_of(IdentitySettings))]
 PasswordsDep = Annotated[Passwords, Depends(_passwords)]
 
 
 async def _internal_caller(
-    settings: SettingsDep, x_internal_key: Annotated[str | None, Header()] = None
+    settings: Settings, x_internal_key: Annotated[str | None, Header()] = None
 ) -> None:
     expected = settings.internal_key.encode()
     if x_internal_key is None or not hmac.compare_digest(x_internal_key.encode(), expected):

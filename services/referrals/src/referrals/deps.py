@@ -2,8 +2,9 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
+from kit.app import settings_of
 from kit.auth import Principal, Role, require_role
 from referrals.settings import ReferralsSettings
 
@@ -12,9 +13,4 @@ STAFF_ROLES = (Role.CASEWORKER, Role.MANAGER, Role.AGENCY_ADMIN)
 Staff = Annotated[Principal, require_role(*STAFF_ROLES)]
 
 
-def _settings(request: Request) -> ReferralsSettings:
-    settings: ReferralsSettings = request.app.state.settings
-    return settings
-
-
-SettingsDep = Annotated[ReferralsSettings, Depends(_settings)]
+Settings = Annotated[ReferralsSettings, Depends(settings_of(ReferralsSettings))]

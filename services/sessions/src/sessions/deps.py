@@ -2,8 +2,9 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
+from kit.app import settings_of
 from kit.auth import Principal, Role, require_role
 from sessions.settings import SessionsSettings
 
@@ -12,9 +13,4 @@ STAFF_ROLES = (Role.CASEWORKER, Role.MANAGER, Role.AGENCY_ADMIN)
 Staff = Annotated[Principal, require_role(*STAFF_ROLES)]
 
 
-def _settings(request: Request) -> SessionsSettings:
-    settings: SessionsSettings = request.app.state.settings
-    return settings
-
-
-Settings = Annotated[SessionsSettings, Depends(_settings)]
+Settings = Annotated[SessionsSettings, Depends(settings_of(SessionsSettings))]

@@ -18,6 +18,7 @@ from python_multipart.multipart import parse_options_header
 
 from files.errors import PayloadTooLarge
 from files.settings import FilesSettings
+from kit.app import settings_of
 from kit.errors import Invalid
 
 SPOOL_IN_MEMORY = 1024 * 1024
@@ -140,9 +141,10 @@ async def _drain(request: Request, already: int) -> None:
         return
 
 
-async def receive_file(request: Request) -> AsyncIterator[ReceivedFile]:
+async def receive_file(
+    request: Request, settings: Annotated[FilesSettings, Depends(settings_of(FilesSettings))]
+) -> AsyncIterator[ReceivedFile]:
     """Dependency: the uploaded `file` part, bounded by `files_max_bytes`."""
-    settings: FilesSettings = request.app.state.settings
     limit = settings.files_max_bytes
     content_type, options = parse_options_header(request.headers.get("content-type", ""))
     boundary = options.get(b"boundary")

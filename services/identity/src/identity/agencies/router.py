@@ -3,7 +3,7 @@ from fastapi import APIRouter, BackgroundTasks
 from identity import mailer
 from identity.agencies import service
 from identity.agencies.schemas import AgencyCreate, AgencyOut, AgencyPage, AgencyWithAdmin
-from identity.deps import Actor, PasswordsDep, SettingsDep
+from identity.deps import Actor, PasswordsDep, Settings
 from kit.auth import Role, require_role
 from kit.db import DbSession
 
@@ -28,7 +28,7 @@ async def create_agency(
     db: DbSession,
     actor: Actor,
     passwords: PasswordsDep,
-    settings: SettingsDep,
+    settings: Settings,
     background: BackgroundTasks,
 ) -> AgencyWithAdmin:
     agency, mails = await service.create_agency(

@@ -13,7 +13,7 @@ from identity.auth.schemas import (
     TotpConfirm,
     TotpEnrolment,
 )
-from identity.deps import Actor, PasswordsDep, SettingsDep, internal_only
+from identity.deps import Actor, PasswordsDep, Settings, internal_only
 from kit.db import DbSession
 from kit.errors import error_response
 
@@ -24,7 +24,7 @@ router = APIRouter(tags=["auth"])
 
 @internal.post("/sessions", status_code=201, response_model=SessionOpened)
 async def open_session(
-    body: SessionCreate, db: DbSession, passwords: PasswordsDep, settings: SettingsDep
+    body: SessionCreate, db: DbSession, passwords: PasswordsDep, settings: Settings
 ) -> SessionOpened | Response:
     outcome = await service.open_session(db, body, passwords=passwords, settings=settings)
     if isinstance(outcome, service.Refused):
@@ -35,7 +35,7 @@ async def open_session(
 
 
 @internal.post("/tokens")
-async def exchange_token(body: SessionRef, db: DbSession, settings: SettingsDep) -> ServiceToken:
+async def exchange_token(body: SessionRef, db: DbSession, settings: Settings) -> ServiceToken:
     return await service.exchange_token(db, body.session_id, settings=settings)
 
 
@@ -46,7 +46,7 @@ async def revoke_session(body: SessionRef, db: DbSession) -> None:
 
 @router.post("/password-reset/request", status_code=202)
 async def request_reset(
-    body: ResetRequest, db: DbSession, settings: SettingsDep, background: BackgroundTasks
+    body: ResetRequest, db: DbSession, settings: Settings, background: BackgroundTasks
 ) -> None:
     """Always 202: the answer never tells whether the email has an account."""
     mail = await service.request_reset(db, body.email, settings=settings)
@@ -67,7 +67,7 @@ async def change_password(
 
 
 @router.post("/me/mfa/totp")
-async def start_totp(db: DbSession, actor: Actor, settings: SettingsDep) -> TotpEnrolment:
+async def start_totp(db: DbSession, actor: Actor, settings: Settings) -> TotpEnrolment:
     return await service.start_totp(db, actor, settings=settings)
 
 

@@ -4,7 +4,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Query
 
 from identity import mailer
-from identity.deps import Actor, PasswordsDep, SettingsDep
+from identity.deps import Actor, PasswordsDep, Settings
 from identity.staff import service
 from identity.staff.schemas import ProgramIds, UserCreate, UserOut, UserPage, UserPatch
 from kit.auth import Role, require_role
@@ -42,7 +42,7 @@ async def create_user(
     db: DbSession,
     actor: Actor,
     passwords: PasswordsDep,
-    settings: SettingsDep,
+    settings: Settings,
     background: BackgroundTasks,
 ) -> UserOut:
     user, mails = await service.create_user(db, actor, body, passwords=passwords, settings=settings)

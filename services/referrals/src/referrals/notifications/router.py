@@ -3,7 +3,7 @@ import uuid
 from fastapi import APIRouter
 
 from kit.db import DbSession
-from referrals.deps import SettingsDep, Staff
+from referrals.deps import Settings, Staff
 from referrals.notifications import service
 from referrals.notifications.schemas import NotificationOut, NotificationPage, ReminderCreate
 
@@ -12,7 +12,7 @@ router = APIRouter(tags=["notifications"])
 
 @router.post("/reminders", status_code=201)
 async def create_reminder(
-    body: ReminderCreate, db: DbSession, actor: Staff, settings: SettingsDep
+    body: ReminderCreate, db: DbSession, actor: Staff, settings: Settings
 ) -> NotificationOut:
     return await service.create_reminder(db, settings, actor, body)
 
