@@ -4,6 +4,8 @@ the field, the client, the service date and the worker who entered it."""
 import datetime as dt
 import uuid
 
+import pytest
+
 from kit.auth import Role
 
 from .conftest import NEEDS_ASSESSMENT, World, feed
@@ -161,3 +163,15 @@ async def test_a_private_form_s_problems_are_listed_to_who_may_read_it(world: Wo
     assert str(private) in await listed(Role.AGENCY_ADMIN)
     assert str(private) not in await listed(Role.MANAGER)
     assert str(private) not in await listed(Role.CASEWORKER)
+
+
+@pytest.mark.parametrize("period", ["9999-12", "3000-01", "1899-12", "2026-13", "2026-00"])
+async def test_a_month_out_of_range_is_named_not_a_server_error(world: World, period: str) -> None:
+    """The month after 9999-12 cannot be represented: such a period is refused as the
+    field it is, for the readiness report and for an export alike."""
+    params = {"funding_agreement_id": str(world.agreement), "period": period}
+    readiness = await world.actor(Role.MANAGER).get("/readiness", params=params)
+    export = await world.actor(Role.MANAGER).post("/exports", json=params)
+    for response in (readiness, export):
+        assert response.status_code == 422, response.text
+        assert [f["field"] for f in response.json()["error"]["fields"]] == ["period"]

@@ -192,6 +192,11 @@ async def test_session_fields_are_checked(agency: Agency) -> None:
         ({"postal_code": "12345"}, "postal_code"),
         ({"delivery_mode": "pigeon"}, "delivery_mode"),
         ({"end_time": "09:00"}, "end_time"),
+        # Times of day are local wall-clock times: a number (read as seconds since
+        # midnight UTC) or a UTC offset is refused, not compared with a plain time.
+        ({"start_time": 123}, "start_time"),
+        ({"end_time": 123}, "end_time"),
+        ({"start_time": "10:00+02:00"}, "start_time"),
         ({"client_ids": []}, "client_ids"),
         ({"client_ids": [str(uuid.uuid4()), str(uuid.uuid4())]}, "client_ids"),
     ]

@@ -35,9 +35,11 @@ class Period:
     @classmethod
     def parse(cls, text: str) -> "Period":
         found = _PERIOD.match(text)
-        if not found or not 1 <= int(found.group(2)) <= 12 or int(found.group(1)) < 1900:
+        # A month of service reported to iCARE: no year before 1900 or beyond 2999 (the
+        # month after 9999-12 could not even be represented).
+        year, month = (int(found.group(1)), int(found.group(2))) if found else (0, 0)
+        if not 1 <= month <= 12 or not 1900 <= year <= 2999:
             raise Invalid("period", "a month written YYYY-MM")
-        year, month = int(found.group(1)), int(found.group(2))
         first = dt.date(year, month, 1)
         following = dt.date(year + month // 12, month % 12 + 1, 1)
         return cls(text, first, following - dt.timedelta(days=1))

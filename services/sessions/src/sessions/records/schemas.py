@@ -3,7 +3,14 @@ import re
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from sessions.forms.catalog import SESSION_TYPES
 
@@ -28,6 +35,18 @@ Language = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
 _POSTAL = re.compile(r"^[A-Z]\d[A-Z]\d[A-Z]\d$")
 
 
+def _wall_clock(value: dt.time) -> dt.time:
+    # A session's times are the agency's local wall-clock times (a `time without time
+    # zone` column). A UTC offset, or a number (pydantic reads it as seconds since
+    # midnight UTC), would make an aware time that cannot be compared with a plain one.
+    if value.tzinfo is not None:
+        raise ValueError("a local time of day such as 10:30, without a UTC offset")
+    return value
+
+
+WallClockTime = Annotated[dt.time, AfterValidator(_wall_clock)]
+
+
 class Funder(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -40,8 +59,8 @@ class SessionCreate(BaseModel):
 
     type: SessionType
     date: dt.date
-    start_time: dt.time
-    end_time: dt.time
+    start_time: WallClockTime
+    end_time: WallClockTime
     location: Text | None = None
     postal_code: str | None = None
     delivery_mode: DeliveryMode
