@@ -1,17 +1,34 @@
-"""Refuse text PostgreSQL cannot store (NUL characters) before it reaches a query.
+"""Refuse values PostgreSQL cannot store faithfully before they reach a query.
 
 A NUL inside a JSON string or a query parameter would otherwise surface as a database
 error, i.e. a 500; here it is a 422 naming the field, like any other bad value.
+Dates at the ends of Python's calendar are stored by asyncpg as -infinity / infinity,
+which date arithmetic (a report's "days overdue") then fails on: a `CalendarDate` field
+takes the days a record of this domain can carry.
 """
 
+import datetime as dt
 import json
 from collections.abc import Awaitable, Callable, Iterator
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
 from fastapi import Request, Response
+from pydantic import AfterValidator
 
 from kit.errors import error_response
+
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2999, 12, 31)
+
+
+def _calendar_date(value: dt.date) -> dt.date:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValueError(f"a date from {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}")
+    return value
+
+
+CalendarDate = Annotated[dt.date, AfterValidator(_calendar_date)]
 
 # JSON bodies larger than this are uploads or imports; they are not scanned here.
 _MAX_SCANNED_BODY = 1_000_000

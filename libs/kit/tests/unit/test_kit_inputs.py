@@ -1,10 +1,12 @@
 """Text PostgreSQL cannot store is a 422 naming the field, never a database error."""
 
 import httpx
+import pytest
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from kit.app import create_service_app
+from kit.inputs import CalendarDate
 from kit.settings import ServiceSettings
 
 
@@ -54,3 +56,20 @@ async def test_clean_input_passes_through() -> None:
         found = await http.get("/people", params={"q": "Ana"})
     assert created.json() == {"name": "Ana"}
     assert found.json() == {"q": "Ana"}
+
+
+class Visit(BaseModel):
+    on: CalendarDate
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31", "3000-01-01", "9999-12-31"])
+def test_a_date_at_the_ends_of_the_calendar_is_refused(day: str) -> None:
+    """asyncpg would store date.min / date.max as -infinity / infinity."""
+    with pytest.raises(ValidationError) as refused:
+        Visit.model_validate({"on": day})
+    assert [e["loc"] for e in refused.value.errors()] == [("on",)]
+
+
+@pytest.mark.parametrize("day", ["1900-01-01", "2026-02-28", "2999-12-31"])
+def test_a_date_of_this_domain_passes(day: str) -> None:
+    assert Visit.model_validate({"on": day}).on.isoformat() == day

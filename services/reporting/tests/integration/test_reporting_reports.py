@@ -320,6 +320,13 @@ async def test_tasks_overdue_by_worker_as_of_the_end_of_the_period(maple: Maple)
     assert only_bao["totals"]["overdue"] == 2 and only_bao["totals"]["open"] == 3
     settle = await run(maple.manager, "tasks_overdue", program_id=str(feed.agency.settle))
     assert settle["totals"] == {"overdue": 1, "open": 2, "done": 1, "oldest_overdue_days": 303}
+
+    # To the end of the calendar (asyncpg sends 9999-12-31 as infinity, which PostgreSQL
+    # cannot subtract a due date from): the tasks are counted, their age is not.
+    endless = await run(
+        maple.manager, "tasks_overdue", date_from="9999-01-01", date_to="9999-12-31"
+    )
+    assert endless["totals"]["overdue"] == 4 and endless["totals"]["oldest_overdue_days"] == 0
     for refused in ({"agreement_id": str(maple.agreement)}, {"funder_id": str(maple.funder)},
                     {"gender": ["Female"]}):  # fmt: skip
         response = await maple.manager.post("/reports/tasks_overdue/run", json={**YEAR, **refused})

@@ -4,6 +4,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from kit.inputs import CalendarDate
+
 ReferralKind = Literal["internal", "external"]
 ReferralStatus = Literal["sent", "accepted", "declined", "service_started", "completed", "closed"]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
@@ -24,7 +26,7 @@ class ReferralCreate(BaseModel):
     note: LongText | None = None
     # The referring program: one of yours; yours when you have exactly one.
     program_id: uuid.UUID | None = None
-    follow_up_on: dt.date | None = None
+    follow_up_on: CalendarDate | None = None
     form_id: uuid.UUID | None = None
     session_id: uuid.UUID | None = None
     private: bool = False
@@ -35,7 +37,7 @@ class ReferralUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    follow_up_on: dt.date | None = None
+    follow_up_on: CalendarDate | None = None
     note: LongText | None = None
     need: LongText | None = None
 
@@ -48,7 +50,7 @@ class StatusChange(BaseModel):
     outcome: LongText | None = None
     note: LongText | None = None
     # The next follow-up, when the change calls for one.
-    follow_up_on: dt.date | None = None
+    follow_up_on: CalendarDate | None = None
 
 
 class StatusChangeOut(BaseModel):

@@ -4,6 +4,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from kit.inputs import CalendarDate
+
 TaskStatus = Literal["open", "in_progress", "done", "cancelled"]
 Priority = Literal["low", "normal", "high", "urgent"]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -20,7 +22,7 @@ class TaskCreate(BaseModel):
     assignee_id: uuid.UUID | None = None
     # One of your programs; yours when you have exactly one.
     program_id: uuid.UUID | None = None
-    due_date: dt.date | None = None
+    due_date: CalendarDate | None = None
     priority: Priority = "normal"
     form_id: uuid.UUID | None = None
     session_id: uuid.UUID | None = None
@@ -35,7 +37,7 @@ class TaskUpdate(BaseModel):
     title: Title | None = None
     description: LongText | None = None
     assignee_id: uuid.UUID | None = None
-    due_date: dt.date | None = None
+    due_date: CalendarDate | None = None
     priority: Priority | None = None
     status: TaskStatus | None = None
 

@@ -714,7 +714,14 @@ def _tasks() -> Fact:
                 "oldest_overdue_days",
                 "Days the oldest is overdue",
                 "Jours de retard de la plus ancienne",
-                func.coalesce(func.max(PERIOD_TO - t.c.due_date).filter(overdue), 0),
+                # asyncpg sends date.max / date.min as ±infinity, which PostgreSQL cannot
+                # subtract: an open-ended period (or a due date stored so) has no age.
+                func.coalesce(
+                    func.max(PERIOD_TO - t.c.due_date).filter(
+                        and_(overdue, func.isfinite(PERIOD_TO), func.isfinite(t.c.due_date))
+                    ),
+                    0,
+                ),
             ),
         ),
     )  # fmt: skip

@@ -4,6 +4,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from kit.inputs import CalendarDate
+
 Need = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -20,7 +22,7 @@ class FollowUpIn(BaseModel):
     # What the task is, or the need the referral answers.
     need: Need
     note: Note | None = None
-    due_date: dt.date | None = None
+    due_date: CalendarDate | None = None
     # Referrals: internal (to another program of the agency) or external (to a partner,
     # by id when known, else by name).
     referral_kind: Literal["internal", "external"] | None = None

@@ -12,6 +12,7 @@ from pydantic import (
     field_validator,
 )
 
+from kit.inputs import CalendarDate
 from sessions.forms.catalog import SESSION_TYPES
 
 DeliveryMode = Literal["in_person", "phone", "email", "online"]
@@ -58,7 +59,7 @@ class SessionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: SessionType
-    date: dt.date
+    date: CalendarDate
     start_time: WallClockTime
     end_time: WallClockTime
     location: Text | None = None
