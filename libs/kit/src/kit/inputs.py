@@ -30,6 +30,15 @@ def _calendar_date(value: dt.date) -> dt.date:
 
 CalendarDate = Annotated[dt.date, AfterValidator(_calendar_date)]
 
+
+def _calendar_datetime(value: dt.datetime) -> dt.datetime:
+    # Near the ends, adding or taking a few minutes (a reminder's lead) would overflow.
+    _calendar_date(value.date())
+    return value
+
+
+CalendarDateTime = Annotated[dt.datetime, AfterValidator(_calendar_datetime)]
+
 # JSON bodies larger than this are uploads or imports; they are not scanned here.
 _MAX_SCANNED_BODY = 1_000_000
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ValidationError
 
 from kit.app import create_service_app
-from kit.inputs import CalendarDate
+from kit.inputs import CalendarDate, CalendarDateTime
 from kit.settings import ServiceSettings
 
 
@@ -62,6 +62,10 @@ class Visit(BaseModel):
     on: CalendarDate
 
 
+class Appointment(BaseModel):
+    at: CalendarDateTime
+
+
 @pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31", "3000-01-01", "9999-12-31"])
 def test_a_date_at_the_ends_of_the_calendar_is_refused(day: str) -> None:
     """asyncpg would store date.min / date.max as -infinity / infinity."""
@@ -73,3 +77,10 @@ def test_a_date_at_the_ends_of_the_calendar_is_refused(day: str) -> None:
 @pytest.mark.parametrize("day", ["1900-01-01", "2026-02-28", "2999-12-31"])
 def test_a_date_of_this_domain_passes(day: str) -> None:
     assert Visit.model_validate({"on": day}).on.isoformat() == day
+
+
+@pytest.mark.parametrize("at", ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59+14:00"])
+def test_a_moment_at_the_ends_of_the_calendar_is_refused(at: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        Appointment.model_validate({"at": at})
+    assert [e["loc"] for e in refused.value.errors()] == [("at",)]

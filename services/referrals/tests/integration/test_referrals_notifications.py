@@ -227,3 +227,17 @@ async def test_another_agency_sees_no_notification(agency: Agency, events: Event
     await _remind(worker, kind="appointment", client_id=str(client_id), at=_soon(60))
     other = Agency(agency.http).worker()
     assert await _tab(other, client_id) == []
+
+
+async def test_a_reminder_at_the_ends_of_the_calendar_is_refused_by_name(
+    agency: Agency, events: Events
+) -> None:
+    """Its lead taken from 0001-01-01 would overflow: `at` is named, not a 500."""
+    worker = agency.worker()
+    client_id = await events.client(agency, worker)
+    for at in ("0001-01-01T00:00:00Z", "0001-01-01T00:00:00-12:00", "9999-12-31T23:59:59Z"):
+        response = await worker.post(
+            "/reminders", json={"kind": "appointment", "client_id": str(client_id), "at": at}
+        )
+        assert response.status_code == 422, (at, response.text)
+        assert [f["field"] for f in response.json()["error"]["fields"]] == ["at"]

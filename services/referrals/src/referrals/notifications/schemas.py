@@ -4,6 +4,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from kit.inputs import CalendarDateTime
+
 NotificationKind = Literal["task_due", "referral_follow_up", "appointment", "follow_up"]
 Recipient = Literal["staff", "client"]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
@@ -30,7 +32,7 @@ class ReminderCreate(BaseModel):
     client_id: uuid.UUID | None = None
     # Staff recipient other than the default one (assignee, referrer, yourself).
     staff_id: uuid.UUID | None = None
-    at: dt.datetime | None = None
+    at: CalendarDateTime | None = None
     lead_minutes: LeadMinutes = 24 * 60
     note: Note | None = None
 
