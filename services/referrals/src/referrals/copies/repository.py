@@ -2,7 +2,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -122,22 +122,32 @@ async def save_form_state(db: AsyncSession, values: dict[str, Any]) -> bool:
     return (await db.execute(upsert.returning(FormDraft.id))).first() is not None
 
 
+def _open_drafts(agency_id: uuid.UUID, author_id: uuid.UUID) -> ColumnElement[bool]:
+    return and_(
+        FormDraft.agency_id == agency_id,
+        FormDraft.author_id == author_id,
+        FormDraft.status == "draft",
+    )
+
+
 async def drafts_of(
-    db: AsyncSession, agency_id: uuid.UUID, author_id: uuid.UUID, limit: int
+    db: AsyncSession, agency_id: uuid.UUID, author_id: uuid.UUID, limit: int, offset: int = 0
 ) -> list[FormDraft]:
     """The author's forms still drafts, oldest session first
     (`ix_referral_form_drafts_author`)."""
     query = (
         select(FormDraft)
-        .where(
-            FormDraft.agency_id == agency_id,
-            FormDraft.author_id == author_id,
-            FormDraft.status == "draft",
-        )
+        .where(_open_drafts(agency_id, author_id))
         .order_by(FormDraft.session_date, FormDraft.saved_at, FormDraft.id)
         .limit(limit)
+        .offset(offset)
     )
     return list(await db.scalars(query))
+
+
+async def count_drafts(db: AsyncSession, agency_id: uuid.UUID, author_id: uuid.UUID) -> int:
+    query = select(func.count()).select_from(FormDraft).where(_open_drafts(agency_id, author_id))
+    return int(await db.scalar(query) or 0)
 
 
 # Records that name a client, by the entity name kept in client_merge_moves.

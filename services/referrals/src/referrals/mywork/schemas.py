@@ -48,6 +48,14 @@ class MyWork(BaseModel):
     tasks_due_soon: list[TaskOut]
     referrals_awaiting_follow_up: list[ReferralOut]
     recent_interactions: list[InteractionOut]
-    # The worker's own drafts of service forms, oldest session first; a form leaves the
-    # list once completed. Only its author sees a draft here.
+    # The worker's own drafts of service forms, oldest session first (the first 50; all
+    # of them: GET /my-work/drafts); a form leaves the list once completed. Only its
+    # author sees a draft here.
     drafts_to_complete: list[DraftOut]
+    drafts_total: int
+
+
+class DraftPage(BaseModel):
+    items: list[DraftOut]
+    next_offset: int | None
+    total: int

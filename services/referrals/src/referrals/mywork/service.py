@@ -14,9 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kit.audit import EntityAudit
 from kit.auth import Principal
 from kit.clock import today
+from kit.paging import page_of
 from referrals.copies import repository as copies
 from referrals.copies.models import ClientCopy, FormDraft
-from referrals.mywork.schemas import DraftClient, DraftOut, InteractionOut, MyWork
+from referrals.mywork.schemas import DraftClient, DraftOut, DraftPage, InteractionOut, MyWork
 from referrals.referral import repository as referrals
 from referrals.referral import service as referral_service
 from referrals.settings import ReferralsSettings
@@ -44,6 +45,19 @@ def _draft_clients(draft: FormDraft, names: dict[uuid.UUID, ClientCopy]) -> list
         if client_id not in [c.client_id for c in shown]:
             shown.append(DraftClient(client_id=client_id, client_name=_name(client)))
     return shown
+
+
+def _draft_out(draft: FormDraft, names: dict[uuid.UUID, ClientCopy]) -> DraftOut:
+    return DraftOut(
+        form_id=draft.id,
+        session_id=draft.session_id,
+        form_key=draft.form_key,
+        session_type=draft.session_type,
+        session_date=draft.session_date,
+        clients=_draft_clients(draft, names),
+        private=draft.private,
+        saved_at=draft.saved_at,
+    )
 
 
 async def _names(
@@ -95,17 +109,19 @@ async def my_work(db: AsyncSession, settings: ReferralsSettings, actor: Principa
             )
             for i in recent
         ],
-        drafts_to_complete=[
-            DraftOut(
-                form_id=d.id,
-                session_id=d.session_id,
-                form_key=d.form_key,
-                session_type=d.session_type,
-                session_date=d.session_date,
-                clients=_draft_clients(d, names),
-                private=d.private,
-                saved_at=d.saved_at,
-            )
-            for d in drafts
-        ],
+        drafts_to_complete=[_draft_out(d, names) for d in drafts],
+        drafts_total=await copies.count_drafts(db, actor.agency_id, actor.user_id),
+    )
+
+
+async def list_drafts(db: AsyncSession, actor: Principal, *, limit: int, offset: int) -> DraftPage:
+    """Every draft of the signed-in worker, a page at a time (My work shows the first)."""
+    rows = await copies.drafts_of(db, actor.agency_id, actor.user_id, limit + 1, offset)
+    drafts, next_offset = page_of(rows, limit, offset)
+    names = await _names(db, actor.agency_id, [c for d in drafts for c in d.client_ids])
+    await audit(db, actor, "my_work.drafts_listed", None, drafts=len(drafts), offset=offset)
+    return DraftPage(
+        items=[_draft_out(d, names) for d in drafts],
+        next_offset=next_offset,
+        total=await copies.count_drafts(db, actor.agency_id, actor.user_id),
     )
