@@ -33,9 +33,8 @@ for them), and the positive conditional cases are drafts where the endpoint keep
 """
 
 import datetime as dt
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
@@ -266,18 +265,6 @@ def _fields(response: httpx.Response) -> list[str]:
     return sorted(f["field"] for f in response.json().get("error", {}).get("fields", []))
 
 
-def _once_known(send: Callable[[], httpx.Response], within: float = 30.0) -> httpx.Response:
-    """`send()` again while sessions does not know the clients yet (its copy follows
-    clients' events): a 422 'not a client'."""
-    deadline = time.monotonic() + within
-    while True:
-        response = send()
-        unknown = response.status_code == 422 and "not a client" in response.text
-        if not unknown or time.monotonic() > deadline:
-            return response
-        time.sleep(0.1)
-
-
 @dataclass
 class Outcome:
     """What the endpoint answered: what it stored, or the fields its 422 named."""
@@ -334,10 +321,8 @@ def enrol(places: Places, course_id: str, client_id: str) -> None:
     answers = fill(
         catalog.definition(owned.COURSE_ENROLMENT), {"course_cd": None, "first_class_dt": START}
     )
-    response = _once_known(
-        lambda: places.amal.post(
-            f"{COURSES}/{course_id}/enrolments", json={"client_id": client_id, "answers": answers}
-        )
+    response = places.amal.post(
+        f"{COURSES}/{course_id}/enrolments", json={"client_id": client_id, "answers": answers}
     )
     assert response.status_code == 201, response.text
 
@@ -394,9 +379,7 @@ class AttendeeFlow(Flow):
         super().__init__(places, session_type, form_key)
         self.session_id = session_of(places, session_type)
         self.attendees = f"{SESSIONS}/{self.session_id}/attendees"
-        added = _once_known(
-            lambda: self.amal.post(self.attendees, json={"client_ids": places.pool})
-        )
+        added = self.amal.post(self.attendees, json={"client_ids": places.pool})
         assert added.status_code == 201, added.text
         assert added.json()["attendee_form_key"] == form_key
 
@@ -485,7 +468,7 @@ class EnrolmentFlow(CourseFormFlow):
     def send(self, case: Case) -> Outcome:
         client = self.client_for(case)
         body = {"client_id": client, "answers": self.answers(case), "draft": case.draft}
-        response = _once_known(lambda: self.amal.post(f"{self.course}/enrolments", json=body))
+        response = self.amal.post(f"{self.course}/enrolments", json=body)
         if response.status_code != 201:
             return Outcome(response)
         form = response.json()["form"]

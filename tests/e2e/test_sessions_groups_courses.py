@@ -14,8 +14,6 @@ retries for a little while.
 import asyncio
 import time
 import uuid
-from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 import asyncpg
@@ -43,17 +41,6 @@ def _program(worker: GatewayClient) -> str:
 
 def _fields(response: httpx.Response) -> list[str]:
     return [f["field"] for f in response.json()["error"].get("fields", [])]
-
-
-def _once_known(send: Callable[[], httpx.Response], within: float = 30.0) -> httpx.Response:
-    """`send()` again while sessions does not know the clients yet (422 'not a client')."""
-    deadline = time.monotonic() + within
-    while True:
-        response = send()
-        unknown = response.status_code == 422 and "not a client" in response.text
-        if not unknown or time.monotonic() > deadline:
-            return response
-        time.sleep(0.2)
 
 
 def _published(stack: StackInfo, routing_key: str, where: str, value: str) -> bool:
@@ -121,7 +108,7 @@ def test_group_activity_with_named_and_anonymous_attendees(
     group = created.json()
     attendees = f"{SESSIONS}/{group['id']}/attendees"
 
-    added = _once_known(lambda: amal.post(attendees, json={"client_ids": ids}))
+    added = amal.post(attendees, json={"client_ids": ids})
     assert added.status_code == 201, added.text
     assert [a["client_id"] for a in added.json()["attendees"]] == ids
     assert added.json()["attendee_form_key"] == "group_attendee"
@@ -300,16 +287,12 @@ def test_language_course_for_a_class_of_20(
     ]
     extra = class_.pop()
     for client_id in class_:
-        enrolled = _once_known(
-            partial(
-                amal.post, f"{base}/enrolments", json={"client_id": client_id, "answers": ENROLMENT}
-            )
+        enrolled = amal.post(
+            f"{base}/enrolments", json={"client_id": client_id, "answers": ENROLMENT}
         )
         assert enrolled.status_code == 201, enrolled.text
         assert enrolled.json()["form"]["answers"]["course_cd"] == code
-    full = _once_known(
-        lambda: amal.post(f"{base}/enrolments", json={"client_id": extra, "answers": ENROLMENT})
-    )
+    full = amal.post(f"{base}/enrolments", json={"client_id": extra, "answers": ENROLMENT})
     assert full.status_code == 409 and full.json()["error"]["code"] == "course_full"
     twice = amal.post(f"{base}/enrolments", json={"client_id": class_[0], "answers": ENROLMENT})
     assert twice.status_code == 409 and twice.json()["error"]["code"] == "already_enrolled"
