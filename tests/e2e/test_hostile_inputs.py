@@ -2,8 +2,9 @@
 
 Each case here was once answered "internal_error": a time of day with a UTC offset (or a
 number, which pydantic reads as seconds since midnight UTC) compared with a plain one; a
-date at the ends of the calendar, which asyncpg stores as ±infinity; an iCARE month whose
-following month cannot be represented; a report whose end is 9999-12-31.
+date at the ends of the calendar, which asyncpg stores as ±infinity; a reminder whose lead
+taken from year 1 overflows; an iCARE month whose following month cannot be represented;
+a report whose end is 9999-12-31.
 """
 
 import datetime as dt
@@ -66,6 +67,18 @@ def test_a_referral_followed_up_at_the_ends_of_the_calendar(amal: GatewayClient,
         "follow_up_on": day,
     }
     _refused(amal.post("/api/referrals/referrals", json=body), "follow_up_on")
+
+
+@pytest.mark.parametrize("lead_minutes", [0, 24 * 60])
+@pytest.mark.parametrize("at", ["0001-01-01T00:00:00Z", "0001-01-01T00:00:00-12:00"])
+def test_a_reminder_at_the_start_of_the_calendar(
+    amal: GatewayClient, at: str, lead_minutes: int
+) -> None:
+    """Its lead would overflow (a 500); with no lead it was kept, and the delivery job then
+    failed on it every round, converting year 1 to the agency's time zone."""
+    body = {"kind": "appointment", "client_id": str(uuid.uuid4()), "at": at,
+            "lead_minutes": lead_minutes}  # fmt: skip
+    _refused(amal.post("/api/referrals/reminders", json=body), "at")
 
 
 @pytest.mark.parametrize("period", ["9999-12", "3000-01", "2026-13"])
