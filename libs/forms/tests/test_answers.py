@@ -295,3 +295,18 @@ def test_to_json_round_trips(profile: QuestionSet) -> None:
     again = validate_answers(profile, json.loads(json.dumps(stored)), previous=stored)
     assert again.to_json() == stored
     assert again.values["monthly_rent"] == Decimal("1250.5")
+
+
+@pytest.mark.parametrize("given", ["0001-01-01", "9999-12-31", "1899-12-31", "3000-01-01"])
+def test_a_date_off_the_calendar_is_refused_even_without_bounds(given: str) -> None:
+    """Years 1 and 9999 are infinity to PostgreSQL; no question takes them."""
+    unbounded = QuestionSet.model_validate(
+        {
+            "target": "t",
+            "version": 1,
+            "questions": [{"key": "on", "type": "date", "label": {"en": "On"}}],
+        }
+    )
+    errors = errors_of(unbounded, {"on": given})
+    assert [(e["field"], e["type"]) for e in errors] == [("answers.on", "out_of_range")]
+    assert validate_answers(unbounded, {"on": "2999-12-31"}).values == {"on": "2999-12-31"}

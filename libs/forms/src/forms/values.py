@@ -143,6 +143,13 @@ def _number(q: Question, raw: object, strict: bool) -> int | Decimal:
     return int(value) if q.integer else value
 
 
+# Every date answer lies on this calendar whatever the question's own bounds (the same
+# range as kit.inputs.CalendarDate): PostgreSQL stores years 1 and 9999 as infinity,
+# which date arithmetic downstream (reports, iCARE's checks) cannot take.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2999, 12, 31)
+
+
 def _date(q: Question, raw: object, strict: bool) -> str:
     # datetime is a date subclass; a timestamp is not what a date question asks for.
     if isinstance(raw, date) and not isinstance(raw, datetime):
@@ -154,6 +161,9 @@ def _date(q: Question, raw: object, strict: bool) -> str:
             raise Problem("invalid_date", "not a real date") from None
     else:
         raise Problem("invalid_type", "expected a date as YYYY-MM-DD")
+    if strict and not EARLIEST_DATE <= value <= LATEST_DATE:
+        first, last = EARLIEST_DATE.isoformat(), LATEST_DATE.isoformat()
+        raise Problem("out_of_range", f"a date from {first} to {last}")
     if strict and q.min_date is not None and value < q.min_date:
         raise Problem("out_of_range", f"must be on or after {q.min_date.isoformat()}")
     if strict and q.max_date is not None and value > q.max_date:
