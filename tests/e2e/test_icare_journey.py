@@ -229,7 +229,13 @@ def month(
             return None  # icare has not heard of the agreement yet
         body: dict[str, Any] = response.json()
         services = sum(t["records"] for t in body["templates"][1:])
-        return body if services == recorded else None
+        # The attendee's own form travels in a later event than the attendance itself.
+        with_form = [
+            r
+            for r in body["records"]
+            if r["record_kind"] == "group_attendee" and r["client_id"] == good[0]["id"]
+        ]
+        return body if services == recorded and with_form and with_form[0]["ready"] else None
 
     return {
         "report": eventually(caught_up),
