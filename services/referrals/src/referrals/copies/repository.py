@@ -132,22 +132,27 @@ def _open_drafts(agency_id: uuid.UUID, author_id: uuid.UUID) -> ColumnElement[bo
 
 async def drafts_of(
     db: AsyncSession, agency_id: uuid.UUID, author_id: uuid.UUID, limit: int, offset: int = 0
-) -> list[FormDraft]:
+) -> tuple[list[FormDraft], int]:
     """The author's forms still drafts, oldest session first
-    (`ix_referral_form_drafts_author`)."""
+    (`ix_referral_form_drafts_author`), and how many there are in all.
+
+    The total comes from the same statement (a window count) so that the page and the
+    total agree: a draft committed between two statements made them differ.
+    """
     query = (
-        select(FormDraft)
+        select(FormDraft, func.count().over())
         .where(_open_drafts(agency_id, author_id))
         .order_by(FormDraft.session_date, FormDraft.saved_at, FormDraft.id)
         .limit(limit)
         .offset(offset)
     )
-    return list(await db.scalars(query))
-
-
-async def count_drafts(db: AsyncSession, agency_id: uuid.UUID, author_id: uuid.UUID) -> int:
-    query = select(func.count()).select_from(FormDraft).where(_open_drafts(agency_id, author_id))
-    return int(await db.scalar(query) or 0)
+    rows = (await db.execute(query)).all()
+    if rows:
+        return [row[0] for row in rows], int(rows[0][1])
+    if offset == 0:
+        return [], 0
+    total = select(func.count()).select_from(FormDraft).where(_open_drafts(agency_id, author_id))
+    return [], int(await db.scalar(total) or 0)
 
 
 # Records that name a client, by the entity name kept in client_merge_moves.

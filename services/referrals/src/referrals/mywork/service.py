@@ -77,7 +77,7 @@ async def my_work(db: AsyncSession, settings: ReferralsSettings, actor: Principa
         db, actor.agency_id, actor.user_id, until, LIMIT
     )
     recent = await copies.recent_interactions(db, actor.agency_id, actor.user_id, RECENT)
-    drafts = await copies.drafts_of(db, actor.agency_id, actor.user_id, LIMIT)
+    drafts, drafts_total = await copies.drafts_of(db, actor.agency_id, actor.user_id, LIMIT)
     names = await _names(
         db,
         actor.agency_id,
@@ -110,18 +110,18 @@ async def my_work(db: AsyncSession, settings: ReferralsSettings, actor: Principa
             for i in recent
         ],
         drafts_to_complete=[_draft_out(d, names) for d in drafts],
-        drafts_total=await copies.count_drafts(db, actor.agency_id, actor.user_id),
+        drafts_total=drafts_total,
     )
 
 
 async def list_drafts(db: AsyncSession, actor: Principal, *, limit: int, offset: int) -> DraftPage:
     """Every draft of the signed-in worker, a page at a time (My work shows the first)."""
-    rows = await copies.drafts_of(db, actor.agency_id, actor.user_id, limit + 1, offset)
+    rows, total = await copies.drafts_of(db, actor.agency_id, actor.user_id, limit + 1, offset)
     drafts, next_offset = page_of(rows, limit, offset)
     names = await _names(db, actor.agency_id, [c for d in drafts for c in d.client_ids])
     await audit(db, actor, "my_work.drafts_listed", None, drafts=len(drafts), offset=offset)
     return DraftPage(
         items=[_draft_out(d, names) for d in drafts],
         next_offset=next_offset,
-        total=await copies.count_drafts(db, actor.agency_id, actor.user_id),
+        total=total,
     )
