@@ -23,9 +23,9 @@ there) go to it:
   positive conditional cases, complete records, are sent completed);
 - Attendance: PUT /courses/{id}/attendance/{class_date} takes no answers: the class date
   is the path, the `attendance` answer is the list a client is marked in (`present`,
-  `absent`, `excused`, `late`), and it has no field for any other question of the form
-  (`hours_attended`), which it refuses as unknown. Its cases are sent that way: a value
-  outside the list is a list it does not have, refused, named.
+  `absent`, `excused`, `late`), and `hours_attended` is the client's entry in `hours`
+  (named `hours.<client id>` when refused). Its cases are sent that way: a value outside
+  the list is a list it does not have, refused, named.
 
 One session per session type, and one group or course per owned form, is shared by all
 the cases of the form; refusals create nothing (they go to an attendee or client kept
@@ -362,6 +362,10 @@ class Flow:
         form = self.amal.get(where).json()
         return form["status"] == "completed", form["definition_version"]
 
+    def named(self, response: httpx.Response) -> list[str]:
+        """The fields a refusal names, as the cases name them."""
+        return _fields(response)
+
     def client_for(self, case: Case) -> str:
         """A client of its own for a case that records something; the last of the pool,
         never recorded, for the refusals."""
@@ -508,10 +512,13 @@ class ExitFlow(CourseFormFlow):
 class AttendanceFlow(Flow):
     """Attendance: PUT /courses/{id}/attendance/{class_date} takes no answers. The class
     date is its path; the `attendance` answer, the list the class's one client is marked
-    in; any other answer is sent as a field of that name, which it does not have."""
+    in; `hours_attended`, the client's entry in `hours`; any other answer is sent as a
+    field of that name, which it does not have."""
 
     drafts = False
-    DATE, STATUS = "class_date", "attendance"
+    DATE, STATUS, HOURS = "class_date", "attendance", "hours_attended"
+    # How the endpoint names the client's hours (`hours.<client id>`), whoever the client.
+    HOURS_FIELD = "hours.<client>"
     # Named by the endpoint when no client is marked (the `attendance` answer left out).
     UNMARKED = "present"
 
@@ -525,7 +532,7 @@ class AttendanceFlow(Flow):
     @classmethod
     def adapt(cls, case: Case) -> list[Case]:
         [case] = super().adapt(case)
-        untaken = sorted(k for k in case.answers if k not in (cls.DATE, cls.STATUS))
+        untaken = sorted(k for k in case.answers if k not in (cls.DATE, cls.STATUS, cls.HOURS))
         if case.refused is None and not untaken:
             return [case]
         named = {cls.field_of(r.removeprefix("answers."), case) for r in case.refused or ()}
@@ -538,23 +545,32 @@ class AttendanceFlow(Flow):
         if key == cls.STATUS:
             value = case.answers.get(cls.STATUS)
             return cls.UNMARKED if value is None else str(value)
-        return key
+        return cls.HOURS_FIELD if key == cls.HOURS else key
+
+    def named(self, response: httpx.Response) -> list[str]:
+        return [self.HOURS_FIELD if f == f"hours.{self.client}" else f for f in _fields(response)]
 
     def send(self, case: Case) -> Outcome:
         class_date = case.answers.get(self.DATE, "undated")
         body: dict[str, Any] = {
-            k: v for k, v in case.answers.items() if k not in (self.DATE, self.STATUS)
+            k: v for k, v in case.answers.items() if k not in (self.DATE, self.STATUS, self.HOURS)
         }
         if (status := case.answers.get(self.STATUS)) is not None:
             body[str(status)] = [self.client]
+        if self.HOURS in case.answers:
+            body["hours"] = {self.client: case.answers[self.HOURS]}
         where = f"{self.course}/attendance/{class_date}"
         response = self.amal.put(where, json=body)
         if response.status_code != 200:
             return Outcome(response)
         sheet = response.json()
         assert [m["client_id"] for m in sheet["marks"]] == [self.client], sheet
-        stored = {self.DATE: sheet["class_date"], self.STATUS: sheet["marks"][0]["status"]}
+        [mark] = sheet["marks"]
+        stored = {self.DATE: sheet["class_date"], self.STATUS: mark["status"]}
         assert stored == {self.DATE: class_date, self.STATUS: status}, stored
+        if mark["hours_attended"] is not None:
+            assert mark["hours_attended"] == float(case.answers[self.HOURS]), mark
+            stored[self.HOURS] = mark["hours_attended"]
         return Outcome(response, stored, True, where)
 
     def read_back(self, where: str) -> tuple[bool, int]:
@@ -630,7 +646,7 @@ def run(flow: Flow, cases: list[Case]) -> list[Outcome]:
             else:
                 recorded.append(got)
             continue
-        named = _fields(response)
+        named = flow.named(response)
         if response.status_code != 422 or named != case.refused:
             wrong.append(f"{case.name}: {response.status_code}, named {named}, not {case.refused}")
     assert not wrong, f"{flow.form_key}:\n  " + "\n  ".join(wrong)
@@ -723,10 +739,15 @@ def test_the_cases_cover_every_rule_and_required_question() -> None:
             assert adapted and all(a.name.startswith(case.name) for a in adapted), case.name
             if kind in (Flow, AttendeeFlow, CourseOpenFlow):
                 assert [a.refused for a in adapted] == [case.refused], (form_key, case.name)
-    # Attendance: the class date, the list, a list it does not have, and every other
-    # question of the form (a field it does not have) are each named by some case.
+    # Attendance: the class date, the list, a list it does not have, and the hours (given
+    # for a client not present or late) are each named by some case; the form asks nothing
+    # else.
     d = catalog.definition(owned.COURSE_ATTENDANCE)
     assert {q.key for q in d.active if q.required} == {AttendanceFlow.DATE, AttendanceFlow.STATUS}
+    assert {q.key for q in d.active} == {
+        AttendanceFlow.DATE, AttendanceFlow.STATUS, AttendanceFlow.HOURS
+    }  # fmt: skip
     named = {r for c in all_cases(d) for a in AttendanceFlow.adapt(c) for r in a.refused or ()}
-    others = {q.key for q in d.active} - {AttendanceFlow.DATE, AttendanceFlow.STATUS}
-    assert named == {AttendanceFlow.DATE, AttendanceFlow.UNMARKED, NOT_A_CHOICE} | others
+    assert named == {
+        AttendanceFlow.DATE, AttendanceFlow.UNMARKED, NOT_A_CHOICE, AttendanceFlow.HOURS_FIELD
+    }  # fmt: skip

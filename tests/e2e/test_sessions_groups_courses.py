@@ -304,9 +304,16 @@ def test_language_course_for_a_class_of_20(
     assert (first.json()["present"], first.json()["absent"]) == (18, 2)
     assert first.json()["attendance_rate"] == 0.9
     assert amal.put(f"{base}/attendance/2026-09-08", json={"present": class_}).status_code == 200
+    # The third class with the hours each attended (the late ones less).
+    hours = dict.fromkeys(class_[:15], 3) | dict.fromkeys(class_[15:18], 2.25)
     third = amal.put(
         f"{base}/attendance/2026-09-09",
-        json={"present": class_[:15], "late": class_[15:18], "excused": class_[18:]},
+        json={
+            "present": class_[:15],
+            "late": class_[15:18],
+            "excused": class_[18:],
+            "hours": hours,
+        },
     )
     assert third.status_code == 200, third.text
     # Refused, by name: someone left out, a stranger, a date outside the course.
@@ -316,8 +323,16 @@ def test_language_course_for_a_class_of_20(
     assert outsider.status_code == 422 and _fields(outsider) == ["present.20"]
     outside = amal.put(f"{base}/attendance/2027-02-01", json={"present": class_})
     assert outside.status_code == 422 and _fields(outside) == ["class_date"]
+    excused_hours = amal.put(
+        f"{base}/attendance/2026-09-10",
+        json={"present": class_[:19], "excused": class_[19:], "hours": {class_[19]: 1}},
+    )
+    assert excused_hours.status_code == 422 and _fields(excused_hours) == [f"hours.{class_[19]}"]
     sheet = amal.get(f"{base}/attendance/2026-09-09").json()
     assert (sheet["present"], sheet["late"], sheet["excused"]) == (15, 3, 2)
+    assert {m["client_id"]: m["hours_attended"] for m in sheet["marks"]} == {
+        c: hours.get(c) for c in class_
+    }
 
     # Exit: one left early, one completed with a certificate.
     left = amal.put(f"{base}/enrolments/{class_[19]}/exit", json={"answers": LEFT_EARLY})
@@ -351,6 +366,8 @@ def test_language_course_for_a_class_of_20(
     # 18 + 20 + (15 present + 3 late) attended of 60 marks.
     assert body["attendance_rate"] == round(56 / 60, 4)
     rates = {e["client_id"]: e["attendance_rate"] for e in body["clients"]}
+    given = {e["client_id"]: e["hours_attended"] for e in body["clients"]}
+    assert (given[class_[0]], given[class_[16]], given[class_[19]]) == (3.0, 2.25, 0.0)
     assert rates[class_[0]] == 1.0
     assert rates[class_[18]] == round(1 / 3, 4)
     assert rates[extra] is None

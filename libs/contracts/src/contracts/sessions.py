@@ -367,6 +367,8 @@ class AttendanceMark(BaseModel):
     client_id: uuid.UUID
     # The Attendance form's (`lt_attendance`) choice keys.
     status: AttendanceStatus
+    # Its "Hours attended", when given (present or late only).
+    hours_attended: float | None = None
 
 
 class CourseAttendanceRecorded(IntegrationEvent):

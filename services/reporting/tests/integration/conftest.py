@@ -293,11 +293,15 @@ class Feed:
         day: dt.date,
         marks: dict[uuid.UUID, str],
         recorded_at: dt.datetime | None = None,
+        hours: dict[uuid.UUID, float] | None = None,
     ) -> CourseAttendanceRecorded:
         event = CourseAttendanceRecorded(
             agency_id=self.id, course_id=course.id, course_code=course.code,
             program_id=course.program_id, class_date=day, definition_version=1,
-            marks=[AttendanceMark(client_id=c, status=s) for c, s in marks.items()],
+            marks=[
+                AttendanceMark(client_id=c, status=s, hours_attended=(hours or {}).get(c))
+                for c, s in marks.items()
+            ],
             recorded_by=worker.id, recorded_at=recorded_at or utcnow(),
         )  # fmt: skip
         await self.send(event)

@@ -221,8 +221,8 @@ async def test_language_courses_enrolment_attendance_and_exits(maple: Maple) -> 
     day1, day2 = dt.date(2026, 9, 7), dt.date(2026, 9, 8)
     first = {c["rania"]: "present", c["omar"]: "late", c["lina"]: "absent"}
     second = {c["rania"]: "present", c["omar"]: "excused", c["lina"]: "present"}
-    await feed.attendance(course, amal, day1, first)
-    await feed.attendance(course, amal, day2, second)
+    await feed.attendance(course, amal, day1, first, hours={c["rania"]: 3, c["omar"]: 2.5})
+    await feed.attendance(course, amal, day2, second, hours={c["rania"]: 3})
     await feed.exit(enrolled[0], amal, "completed_the_course", listening_clb_level_id="5",
                     speaking_clb_level_id="5", reading_clb_level_id="4",
                     writing_clb_level_id="4", certificate_issued_ind="yes")  # fmt: skip
@@ -238,6 +238,7 @@ async def test_language_courses_enrolment_attendance_and_exits(maple: Maple) -> 
     attendance = await run(maple.manager, "course_attendance")
     assert attendance["totals"] == {
         "marks": 6, "present": 3, "late": 1, "absent": 1, "excused": 1, "attendance_rate": 0.667,
+        "hours": 8.5,
     }  # fmt: skip
     women = await run(maple.manager, "course_attendance", gender=["Female"])
     assert women["totals"]["marks"] == 4 and women["totals"]["attendance_rate"] == 0.75

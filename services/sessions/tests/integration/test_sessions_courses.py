@@ -133,21 +133,27 @@ async def test_a_course_from_setup_to_exit(agency: Agency, admin_db: asyncpg.Con
     again = await amal.put(f"{base}/attendance/2026-09-07", json={"present": [a], "absent": [b, c]})
     assert (again.json()["present"], again.json()["absent"]) == (1, 2)
     await amal.put(f"{base}/attendance/2026-09-07", json={"present": [a, b], "absent": [c]})
-    # Class 2: late counts as attended, excused does not.
+    # Class 2: late counts as attended, excused does not; hours attended as the form asks.
     await amal.put(
-        f"{base}/attendance/2026-09-08", json={"present": [a], "late": [b], "excused": [c]}
+        f"{base}/attendance/2026-09-08",
+        json={"present": [a], "late": [b], "excused": [c], "hours": {a: 3, b: 1.5}},
     )
     fetched = await amal.get(f"{base}/attendance/2026-09-08")
-    assert {m["client_id"]: m["status"] for m in fetched.json()["marks"]} == {
-        a: "present",
-        b: "late",
-        c: "excused",
+    assert {
+        m["client_id"]: (m["status"], m["hours_attended"]) for m in fetched.json()["marks"]
+    } == {
+        a: ("present", 3.0),
+        b: ("late", 1.5),
+        c: ("excused", None),
     }
     assert (await amal.get(f"{base}/attendance/2026-09-09")).status_code == 404
 
     roster = (await amal.get(f"{base}/roster")).json()
-    rates = {e["client_id"]: (e["classes_marked"], e["attendance_rate"]) for e in roster["clients"]}
-    assert rates == {a: (2, 1.0), b: (2, 1.0), c: (2, 0.0)}
+    rates = {
+        e["client_id"]: (e["classes_marked"], e["attendance_rate"], e["hours_attended"])
+        for e in roster["clients"]
+    }
+    assert rates == {a: (2, 1.0, 3.0), b: (2, 1.0, 1.5), c: (2, 0.0, 0.0)}
     assert (roster["classes_recorded"], roster["attendance_rate"]) == (2, 0.6667)
     summary = (await amal.get(f"{base}/attendance")).json()
     assert [(k["class_date"], k["attendance_rate"]) for k in summary["classes"]] == [
@@ -345,6 +351,10 @@ async def test_enrolment_and_attendance_are_checked(agency: Agency) -> None:
         ({"present": [a, a]}, "present.1"),
         ({"present": [a], "late": [str(uuid.uuid4())]}, "late.0"),
         ({}, "present"),
+        # Hours attended: a client of the list, present or late, within the form's bounds.
+        ({"present": [a], "hours": {b: 2}}, f"hours.{b}"),
+        ({"present": [a], "hours": {a: 25}}, f"hours.{a}"),
+        ({"present": [a], "hours": {a: -1}}, f"hours.{a}"),
     ]:
         response = await amal.put(day, json=body)
         assert response.status_code == 422, (body, response.text)
@@ -354,6 +364,14 @@ async def test_enrolment_and_attendance_are_checked(agency: Agency) -> None:
     bad_date = await amal.put(f"{base}/attendance/someday", json={"present": [a]})
     assert bad_date.status_code == 422 and fields(bad_date) == ["class_date"]
     assert (await amal.put(day, json={"present": [a]})).status_code == 200
+    # An absent client attended no hours.
+    course_b = await new_course(amal, agency, code="HOURS-1")
+    assert (await enrol(amal, course_b, a)).status_code == 201
+    absent = await amal.put(
+        f"/courses/{course_b['id']}/attendance/2026-09-07",
+        json={"absent": [a], "hours": {a: 2}},
+    )
+    assert absent.status_code == 422 and fields(absent) == [f"hours.{a}"]
 
     # An exit dated before a class the client attended contradicts it.
     contradicting = await amal.put(

@@ -318,7 +318,7 @@ async def on_course_attendance(db: AsyncSession, event: CourseAttendanceRecorded
     )
     if not written:
         return
-    marks = {m.client_id: m.status for m in event.marks}
+    marks = {m.client_id: m for m in event.marks}
     await repo.replace_rows(
         db,
         RptAttendance,
@@ -332,9 +332,10 @@ async def on_course_attendance(db: AsyncSession, event: CourseAttendanceRecorded
                 "course_code": event.course_code,
                 "program_id": event.program_id,
                 "worker_id": event.recorded_by,
-                "status": status,
+                "status": mark.status,
+                "hours_attended": mark.hours_attended,
             }
-            for client_id, status in marks.items()
+            for client_id, mark in marks.items()
         ],
     )
 

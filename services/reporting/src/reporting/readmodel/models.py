@@ -8,8 +8,9 @@ kept, and a restricted profile (consent withdrawn) keeps no date of birth either
 
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, DateTime, Index, Integer, String, Text, text
+from sqlalchemy import Boolean, Date, DateTime, Index, Integer, Numeric, String, Text, text
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -224,6 +225,7 @@ class RptAttendance(Base):
     program_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     worker_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))  # who took it
     status: Mapped[str] = mapped_column(String(16))
+    hours_attended: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
 
 
 class RptReferral(Base):

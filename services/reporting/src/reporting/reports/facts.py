@@ -625,6 +625,7 @@ def _attendance() -> Fact:
             Measure("absent", "Absent", "Absent", _count_if(a.c.status == "absent")),
             Measure("excused", "Excused", "Excusé", _count_if(a.c.status == "excused")),
             Measure("attendance_rate", "Attendance rate", "Taux de présence", rate, kind="rate"),
+            Measure("hours", "Hours attended", "Heures de présence", _sum(a.c.hours_attended)),
         ),
     )
 

@@ -157,12 +157,13 @@ REPORTS: tuple[Report, ...] = (
         key="course_attendance",
         title_en="Language course attendance",
         title_fr="Présence aux cours de langue",
-        description_en="Attendance marks of the classes held in the period and the attendance "
-        "rate (present or late, of all marks).",
-        description_fr="Présences notées aux cours tenus pendant la période et le taux de "
-        "présence (présent ou en retard, sur toutes les présences notées).",
+        description_en="Attendance marks of the classes held in the period, the attendance "
+        "rate (present or late, of all marks) and the hours attended.",
+        description_fr="Présences notées aux cours tenus pendant la période, le taux de "
+        "présence (présent ou en retard, sur toutes les présences notées) et les heures de "
+        "présence.",
         fact="attendance",
-        measures=("marks", "present", "late", "absent", "excused", "attendance_rate"),
+        measures=("marks", "present", "late", "absent", "excused", "attendance_rate", "hours"),
         breakdowns=("course", "month"),
     ),
     Report(

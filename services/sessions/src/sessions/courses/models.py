@@ -6,6 +6,7 @@ from the answers into columns for uniqueness, capacity and date checks.
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -15,6 +16,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -112,6 +114,7 @@ class CourseAttendance(Base):
     client_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     agency_id: Mapped[uuid.UUID] = mapped_column(index=True)
     status: Mapped[str] = mapped_column(String(16))  # present | absent | excused | late
+    hours_attended: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
     definition_version: Mapped[int] = mapped_column(Integer)
     recorded_by: Mapped[uuid.UUID]
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

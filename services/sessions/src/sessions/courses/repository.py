@@ -1,6 +1,7 @@
 import datetime as dt
 import uuid
 from collections.abc import Collection, Sequence
+from decimal import Decimal
 
 from sqlalchemy import ColumnElement, delete, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -152,14 +153,16 @@ def _attended() -> ColumnElement[int]:
 
 async def client_stats(
     db: AsyncSession, agency_id: uuid.UUID, course_id: uuid.UUID
-) -> dict[uuid.UUID, tuple[int, int]]:
-    """Per client: (classes marked, classes attended)."""
+) -> dict[uuid.UUID, tuple[int, int, Decimal]]:
+    """Per client: (classes marked, classes attended, hours attended)."""
+    hours = func.coalesce(func.sum(CourseAttendance.hours_attended), 0)
     query = (
-        select(CourseAttendance.client_id, func.count(), _attended())
+        select(CourseAttendance.client_id, func.count(), _attended(), hours)
         .where(CourseAttendance.agency_id == agency_id, CourseAttendance.course_id == course_id)
         .group_by(CourseAttendance.client_id)
     )
-    return {c: (marked, attended) for c, marked, attended in (await db.execute(query)).all()}
+    rows = (await db.execute(query)).all()
+    return {c: (marked, attended, Decimal(h or 0)) for c, marked, attended, h in rows}
 
 
 async def class_stats(

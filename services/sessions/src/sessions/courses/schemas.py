@@ -146,11 +146,14 @@ class AttendanceTake(BaseModel):
     absent: list[uuid.UUID] = Field(default_factory=list, max_length=MAX_CLASS)
     excused: list[uuid.UUID] = Field(default_factory=list, max_length=MAX_CLASS)
     late: list[uuid.UUID] = Field(default_factory=list, max_length=MAX_CLASS)
+    # The form's "Hours attended", per client marked present or late (optional).
+    hours: dict[uuid.UUID, float] = Field(default_factory=dict, max_length=MAX_CLASS)
 
 
 class AttendanceMarkOut(BaseModel):
     client_id: uuid.UUID
     status: AttendanceStatus
+    hours_attended: float | None
 
 
 class ClassAttendanceOut(BaseModel):
@@ -197,6 +200,8 @@ class RosterEntry(BaseModel):
     classes_marked: int
     classes_attended: int
     attendance_rate: float | None
+    # The hours attended the classes recorded (those given).
+    hours_attended: float
 
 
 class RosterOut(BaseModel):

@@ -3,10 +3,12 @@ summed up over the course."""
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.sessions import AttendanceMark, CourseAttendanceRecorded
+from forms import AnswersInvalid, FormDefinition, validate_answers
 from kit.auth import Principal
 from kit.clock import utcnow
 from kit.errors import InvalidFields, NotFound
@@ -25,13 +27,13 @@ from sessions.courses.schemas import (
 from sessions.courses.service.access import audit, visible_course
 from sessions.courses.service.dates import within_course
 from sessions.forms import catalog, owned
-from sessions.groups.answers import validate_form
 
 log = get_logger()
 
 ATTENDANCE_FORM = owned.COURSE_ATTENDANCE
 
 STATUSES: tuple[AttendanceStatus, ...] = ("present", "absent", "excused", "late")
+HOURS_FIELD = "answers.hours_attended"
 
 
 def attendance_rate(attended: int, marked: int) -> float | None:
@@ -47,6 +49,35 @@ def _on_class_list(course: LanguageCourse, e: CourseEnrolment, day: dt.date) -> 
     if e.exit_date is not None and day > e.exit_date:
         return f"the client exited the course on {e.exit_date}"
     return None
+
+
+def _hours_attended(
+    definition: FormDefinition,
+    class_date: dt.date,
+    marked: dict[uuid.UUID, AttendanceStatus],
+    given: dict[uuid.UUID, float],
+    errors: list[dict[str, str]],
+) -> dict[uuid.UUID, Decimal]:
+    """Each mark is an Attendance form answer, checked against the definition (its value
+    list, and "Hours attended" only for a client present or late, within its bounds);
+    problems are added to `errors` as `hours.<client_id>` or the form's own field."""
+    hours: dict[uuid.UUID, Decimal] = {}
+    for client_id, status in marked.items():
+        answers: dict[str, object] = {"class_date": class_date.isoformat(), "attendance": status}
+        if client_id in given:
+            answers["hours_attended"] = given[client_id]
+        try:
+            validated = validate_answers(definition, answers)
+        except AnswersInvalid as exc:
+            errors += [
+                e | {"field": f"hours.{client_id}"} if e["field"] == HOURS_FIELD else e
+                for e in exc.errors
+            ]
+            continue
+        value = validated.values.get("hours_attended")
+        if value is not None:
+            hours[client_id] = Decimal(str(value))
+    return hours
 
 
 def _class_out(
@@ -113,14 +144,15 @@ async def take_attendance(
                 + ", ".join(sorted(unmarked)),
             }
         )
+    definition = catalog.definition(ATTENDANCE_FORM)
+    errors += [
+        {"field": f"hours.{client_id}", "message": "not listed in this class's attendance"}
+        for client_id in data.hours
+        if client_id not in marked
+    ]
+    hours = _hours_attended(definition, class_date, marked, data.hours, errors)
     if errors:
         raise InvalidFields("the attendance does not fit the class list", fields=errors)
-    # Each mark is an Attendance form answer: its value list is the definition's.
-    definition = catalog.definition(ATTENDANCE_FORM)
-    for status in set(marked.values()):
-        validate_form(
-            definition, {"class_date": class_date.isoformat(), "attendance": status}, draft=False
-        )
     now = utcnow()
     rows = [
         CourseAttendance(
@@ -129,6 +161,7 @@ async def take_attendance(
             client_id=client_id,
             agency_id=actor.agency_id,
             status=status,
+            hours_attended=hours.get(client_id),
             definition_version=definition.version,
             recorded_by=actor.user_id,
             recorded_at=now,
@@ -157,7 +190,12 @@ async def take_attendance(
             program_id=course.program_id,
             class_date=class_date,
             definition_version=definition.version,
-            marks=[AttendanceMark(client_id=m.client_id, status=m.status) for m in result.marks],
+            marks=[
+                AttendanceMark(
+                    client_id=m.client_id, status=m.status, hours_attended=m.hours_attended
+                )
+                for m in result.marks
+            ],
             recorded_by=actor.user_id,
             recorded_at=now,
         ),

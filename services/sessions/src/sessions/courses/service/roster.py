@@ -1,6 +1,7 @@
 """The course's roster: every client enrolled (and exited) with their attendance."""
 
 import uuid
+from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,7 +20,7 @@ async def roster(db: AsyncSession, actor: Principal, course_id: uuid.UUID) -> Ro
     classes = await repo.class_stats(db, actor.agency_id, course.id)
     entries = []
     for e in enrolments:
-        marked, attended = stats.get(e.client_id, (0, 0))
+        marked, attended, hours = stats.get(e.client_id, (0, 0, Decimal(0)))
         entries.append(
             RosterEntry(
                 client_id=e.client_id,
@@ -32,11 +33,12 @@ async def roster(db: AsyncSession, actor: Principal, course_id: uuid.UUID) -> Ro
                 classes_marked=marked,
                 classes_attended=attended,
                 attendance_rate=attendance_rate(attended, marked),
+                hours_attended=float(hours),
             )
         )
     enrolled = sum(1 for e in entries if e.status == "enrolled")
-    total_marked = sum(m for m, _ in stats.values())
-    total_attended = sum(a for _, a in stats.values())
+    total_marked = sum(m for m, _, _ in stats.values())
+    total_attended = sum(a for _, a, _ in stats.values())
     await audit(db, actor, "course.roster.viewed", course.id, clients=len(entries))
     return RosterOut(
         course_id=course.id,
