@@ -202,3 +202,26 @@ async def test_a_follow_up_request_creates_one_referral_however_delivered(
     assert [(t["title"], t["assignee_id"]) for t in tasks["items"]] == [
         ("Call back about the lease", str(worker.id))
     ]
+
+
+async def test_a_requested_referral_to_a_partner_not_in_the_directory_becomes_a_task(
+    agency: Agency, events: Events, admin_db: asyncpg.Connection
+) -> None:
+    """Nothing the worker asked for is lost: the referral they must send by hand."""
+    worker = agency.worker()
+    unknown = uuid.uuid4()
+    event = _request(agency, worker, partner_id=unknown, partner_name=None, note="Urgent")
+    assert await events.deliver(event)
+    assert await events.deliver(event.model_copy(update={"event_id": uuid.uuid4()}))
+    referrals = await admin_db.fetchval(
+        "SELECT count(*) FROM referrals WHERE request_id = $1", event.request_id
+    )
+    assert referrals == 0
+    tasks = (await worker.get("/tasks", params={"client_id": str(event.client_id)})).json()
+    [task] = tasks["items"]
+    assert (task["title"], task["assignee_id"]) == (
+        "Send a referral: Housing search",
+        str(worker.id),
+    )
+    assert str(unknown) in task["description"] and task["description"].endswith("Urgent")
+    assert task["form_id"] == str(event.form_id)

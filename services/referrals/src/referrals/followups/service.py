@@ -81,8 +81,10 @@ async def _referral(db: AsyncSession, event: FollowUpRequested) -> None:
     if (kind == "internal" and event.to_program_id is None) or (
         kind == "external" and partner_id is None and not partner_name
     ):
-        # Nothing to refer to: retrying cannot cure it. Recorded (inbox) and logged.
-        log.warning("follow_up.refused", request_id=str(event.request_id), reason="no_target")
+        # Nothing to refer to (sessions requires a target, so a partner id that is not in
+        # the directory): retrying cannot cure it, and dropping it would lose what the
+        # worker asked for. It becomes a task of theirs to send the referral by hand.
+        await _referral_to_send(db, event)
         return
     now = utcnow()
     referral = await new_referral(
@@ -112,6 +114,26 @@ async def _referral(db: AsyncSession, event: FollowUpRequested) -> None:
         event.requested_by,
     )
     await _audit(event, "referral.created", "referral", referral.id, db)
+
+
+async def _referral_to_send(db: AsyncSession, event: FollowUpRequested) -> None:
+    """A task for the requesting worker (once per request, as any task)."""
+    target = f"partner {event.partner_id}" if event.partner_id else "no partner or program"
+    why = (
+        f"The service form asked for a referral ({event.need}) to {target}, which is not in "
+        "the partner directory: choose where it goes and send it."
+    )
+    await _task(
+        db,
+        event.model_copy(
+            update={
+                "need": f"Send a referral: {event.need}",
+                "note": _joined(why, event.note),
+                "assignee_id": event.requested_by,
+            }
+        ),
+    )
+    log.warning("follow_up.referral_without_target", request_id=str(event.request_id))
 
 
 async def _audit(
