@@ -88,23 +88,20 @@ def _weed_ports(s3: int, master: int, volume: int, filer: int, admin: int) -> di
 
 def _test_slot(slot: int) -> Profile:
     """`test` is slot 0; slots 1-6 (`test1`..`test6`) let several developers or helpers
-    run the end-to-end suite side by side on one machine (OCMS_TEST_PROFILE=test2)."""
-    if slot == 0:
-        return Profile(
-            name="test",
-            port_offset=10000,
-            db_prefix="ocms_test_",
-            vhost="ocms_test",
-            redis_db=1,
-            smtp_port=11025,
-            weed_ports=_weed_ports(s3=18333, master=19333, volume=19340, filer=18888, admin=23656),
-        )
-    base = 18000 + 2000 * slot  # services at 8000 + base; worker metrics 1000 above
+    run the end-to-end suite side by side on one machine (OCMS_TEST_PROFILE=test2).
+
+    Each slot takes the dev ports moved up by 10,000 + 2,000 per slot (services at
+    18000, 20000, ... 30000; worker metrics 1000 above), all below 32768 where Linux
+    starts handing out ephemeral ports: a listening port in that range can be held by
+    any outgoing connection at the moment a service (re)starts.
+    """
+    base = 10000 + 2000 * slot
+    suffix = str(slot) if slot else ""
     return Profile(
-        name=f"test{slot}",
+        name=f"test{suffix}",
         port_offset=base,
-        db_prefix=f"ocms_test{slot}_",
-        vhost=f"ocms_test{slot}",
+        db_prefix=f"ocms_test{suffix}_",
+        vhost=f"ocms_test{suffix}",
         redis_db=1 + slot,
         smtp_port=11025 + slot,
         weed_ports=_weed_ports(
@@ -306,7 +303,20 @@ def bootstrap_databases(profile: Profile, fresh: bool = False) -> None:
             "owner_pw": dev_password(owner),
             "app_pw": dev_password(app),
         }
-        psql_superuser(sql, variables, what=f"bootstrap database {name}")
+        _bootstrap_database(sql, variables, name)
+
+
+def _bootstrap_database(sql: str, variables: dict[str, str], name: str) -> None:
+    """Run the (idempotent) bootstrap script; again when another profile's bootstrap
+    altered the same shared roles at the same moment ("tuple concurrently updated")."""
+    for attempt in range(5):
+        try:
+            psql_superuser(sql, variables, what=f"bootstrap database {name}")
+            return
+        except StackError as exc:
+            if "concurrently" not in str(exc) or attempt == 4:
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 def rabbitmqctl(*args: str) -> str:

@@ -27,6 +27,16 @@ def test_no_port_is_used_twice_across_profiles() -> None:
     assert not twice
 
 
+def test_test_ports_are_below_the_ephemeral_range() -> None:
+    """Linux hands out outgoing connections' local ports from 32768 up: a service that
+    (re)starts on such a port can find it taken (a worker restarted by an e2e test did)."""
+    above = {
+        name: sorted(p for p in ports(profile) if p >= 32768)
+        for name, profile in stack.PROFILES.items()
+    }
+    assert not any(above.values()), above
+
+
 def test_registry_is_consistent() -> None:
     names = [s.name for s in SERVICES]
     assert len(set(names)) == len(names)
@@ -55,3 +65,26 @@ def test_service_settings(profile_name: str) -> None:
         assert ("OCMS_S3_ENDPOINT" in env) == svc.uses_s3
     routes = json.loads(stack.service_env(profile, by_name("gateway"))["OCMS_UPSTREAMS"])
     assert routes == {s.name: profile.url(s) for s in SERVICES if s.name != "gateway"}
+
+
+def test_a_bootstrap_racing_another_profiles_is_run_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Profiles share the roles: two bootstraps at once can collide on an ALTER ROLE."""
+    calls: list[str] = []
+
+    def psql(sql: str, variables: dict[str, str] | None = None, what: str = "") -> None:
+        calls.append(what)
+        if len(calls) == 1:
+            raise stack.StackError(f"{what} failed (exit 3):\nERROR:  tuple concurrently updated")
+
+    monkeypatch.setattr(stack, "psql_superuser", psql)
+    stack._bootstrap_database("SELECT 1", {}, "ocms_test_identity")
+    assert calls == ["bootstrap database ocms_test_identity"] * 2
+
+    def broken(sql: str, variables: dict[str, str] | None = None, what: str = "") -> None:
+        raise stack.StackError(f"{what} failed (exit 3):\nERROR:  permission denied")
+
+    monkeypatch.setattr(stack, "psql_superuser", broken)
+    with pytest.raises(stack.StackError, match="permission denied"):
+        stack._bootstrap_database("SELECT 1", {}, "ocms_test_identity")
