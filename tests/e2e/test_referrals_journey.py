@@ -557,3 +557,43 @@ def test_another_agency_sees_none_of_it(amal: GatewayClient, stack: StackInfo) -
         assert work["drafts_to_complete"] == []
     finally:
         other.close()
+
+
+def test_a_form_referral_to_a_partner_not_in_the_directory_becomes_a_task(
+    amal: GatewayClient,
+) -> None:
+    """Nothing the worker asked for is lost: a partner id the directory does not hold
+    (sessions cannot check it) comes back as the worker's task to send it by hand."""
+    worker = me(amal)
+    client = register(amal, given_name="Samir", family_name="Haddad")
+    session = record_session(
+        amal,
+        {
+            "type": "direct_service", "date": dt.date.today().isoformat(),
+            "start_time": "09:00", "end_time": "10:00", "delivery_mode": "in_person",
+            "language_of_service": "English", "program_id": worker["program_ids"][0],
+            "client_ids": [client["id"]],
+        },
+    )  # fmt: skip
+    assert session.status_code == 201, session.text
+    unknown = str(uuid.uuid4())
+    form = amal.post(
+        f"{SESSIONS}/{session.json()['id']}/forms",
+        json={
+            "form_key": "needs_assessment",
+            "answers": fill(catalog.definition("needs_assessment"), {}),
+            "follow_ups": [{"kind": "referral", "need": "Legal clinic",
+                            "referral_kind": "external", "partner_id": unknown}],
+        },
+    )  # fmt: skip
+    assert form.status_code == 201, form.text
+
+    def tasks() -> list[dict[str, Any]]:
+        items = amal.get(f"{API}/tasks", params={"client_id": client["id"]}).json()["items"]
+        return list(items)
+
+    [task] = wait_for(tasks, what="the task standing for the referral")
+    assert (task["title"], task["assignee_id"]) == ("Send a referral: Legal clinic", worker["id"])
+    assert unknown in task["description"]
+    referrals = amal.get(f"{API}/referrals", params={"client_id": client["id"]}).json()
+    assert referrals["items"] == []

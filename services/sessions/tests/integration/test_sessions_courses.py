@@ -355,6 +355,8 @@ async def test_enrolment_and_attendance_are_checked(agency: Agency) -> None:
         ({"present": [a], "hours": {b: 2}}, f"hours.{b}"),
         ({"present": [a], "hours": {a: 25}}, f"hours.{a}"),
         ({"present": [a], "hours": {a: -1}}, f"hours.{a}"),
+        ({"present": [a], "hours": {a: "nan"}}, f"hours.{a}"),
+        ({"present": [a], "hours": {a: "lots"}}, f"hours.{a}"),
     ]:
         response = await amal.put(day, json=body)
         assert response.status_code == 422, (body, response.text)

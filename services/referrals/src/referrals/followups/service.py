@@ -118,10 +118,9 @@ async def _referral(db: AsyncSession, event: FollowUpRequested) -> None:
 
 async def _referral_to_send(db: AsyncSession, event: FollowUpRequested) -> None:
     """A task for the requesting worker (once per request, as any task)."""
-    target = f"partner {event.partner_id}" if event.partner_id else "no partner or program"
     why = (
-        f"The service form asked for a referral ({event.need}) to {target}, which is not in "
-        "the partner directory: choose where it goes and send it."
+        f"The service form asked for a referral ({event.need}) to partner {event.partner_id}, "
+        "which is not in the partner directory: choose where it goes and send it."
     )
     await _task(
         db,
